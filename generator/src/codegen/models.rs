@@ -1,0 +1,203 @@
+//! Models: one Rust type per named IR type.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc;
+use super::{ident, rust_type};
+use crate::ir::{Api, EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
+
+/// Required fields up to which a struct gets a `new` constructor.
+const MAX_CONSTRUCTOR_ARGS: usize = 6;
+
+pub(super) fn models(api: &Api) -> TokenStream {
+    let definitions = api.types.values().map(definition);
+    quote! {
+        //! The API's data types: one per schema of the spec.
+        #( #definitions )*
+    }
+}
+
+fn definition(def: &TypeDef) -> TokenStream {
+    let docs = doc(def.doc.as_deref().unwrap_or(&format!("The `{}` schema.", def.name)));
+    match &def.kind {
+        TypeKind::Struct { fields } => structure(def, docs, fields),
+        TypeKind::Enum { variants } => string_enum(def, docs, variants),
+        TypeKind::Union { variants } => union(def, docs, variants),
+        TypeKind::Alias { ty } => {
+            let name = ident(&def.name);
+            let ty = rust_type(ty);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let (inner, nullable) = match &field.ty {
+        Type::Nullable(inner) => (inner.as_ref(), true),
+        other => (other, false),
+    };
+    let mut ty = rust_type(inner);
+    if field.boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    if nullable || !field.required {
+        ty = quote!(::std::option::Option<#ty>);
+    }
+    ty
+}
+
+fn is_optional(field: &Field) -> bool {
+    !field.required || matches!(field.ty, Type::Nullable(_))
+}
+
+fn structure(def: &TypeDef, docs: TokenStream, fields: &[Field]) -> TokenStream {
+    let name = ident(&def.name);
+    let all_optional = fields.iter().all(is_optional);
+    let default = all_optional.then(|| quote!(::std::default::Default,));
+    let members = fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let ty = field_type(field);
+        let field_docs = doc(field.doc.as_deref().unwrap_or(&format!("The `{wire}` property.")));
+        let mut serde_args = Vec::new();
+        if field.rust_name.trim_start_matches("r#") != wire {
+            serde_args.push(quote!(rename = #wire));
+        }
+        if !field.required {
+            serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        }
+        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde( #( #serde_args ),* )]));
+        quote! {
+            #field_docs
+            #serde_attr
+            pub #field_name: #ty,
+        }
+    });
+    let constructor = constructor(def, fields);
+    quote! {
+        #docs
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #( #members )*
+        }
+        #constructor
+    }
+}
+
+/// `new(required fields...)` for structs with a few required fields; the
+/// optional ones start as `None`.
+fn constructor(def: &TypeDef, fields: &[Field]) -> Option<TokenStream> {
+    let required: Vec<&Field> = fields.iter().filter(|f| !is_optional(f)).collect();
+    if required.is_empty() || required.len() > MAX_CONSTRUCTOR_ARGS {
+        return None;
+    }
+    let name = ident(&def.name);
+    let args = required.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let ty = field_type(field);
+        quote!(#field_name: #ty)
+    });
+    let inits = fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        if is_optional(field) {
+            quote!(#field_name: ::std::option::Option::None)
+        } else {
+            quote!(#field_name)
+        }
+    });
+    let docs = doc(&format!("A `{}` with the required fields set and the others empty.", def.name));
+    Some(quote! {
+        impl #name {
+            #docs
+            pub fn new(#( #args ),*) -> Self {
+                Self { #( #inits ),* }
+            }
+        }
+    })
+}
+
+fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> TokenStream {
+    let name = ident(&def.name);
+    let variant_names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let wire_values: Vec<&str> = variants.iter().map(|v| v.wire_value.as_str()).collect();
+    let variant_docs = wire_values.iter().map(|value| doc(&format!("`{value}`")));
+    quote! {
+        #docs
+        ///
+        /// Values this client does not know decode as `Unknown`, so a value
+        /// the server adds later never breaks decoding.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub enum #name {
+            #( #variant_docs #variant_names, )*
+            /// A value not in the spec, kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variant_names => #wire_values, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wire_values => Self::#variant_names, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant]) -> TokenStream {
+    let name = ident(&def.name);
+    let members = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let ty = rust_type(&variant.ty);
+        let variant_docs = doc(&format!("The value as `{}`.", variant.rust_name));
+        quote!(#variant_docs #variant_name(#ty),)
+    });
+    quote! {
+        #docs
+        ///
+        /// Decoding tries the variants in order and takes the first that fits.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #members )*
+        }
+    }
+}

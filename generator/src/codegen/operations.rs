@@ -1,0 +1,387 @@
+//! Operations: a `Client` method and a request builder for each.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc, doc_paragraphs};
+use super::{ident, rust_type};
+use crate::ir::{
+    Api, ErrorResponse, MultipartPart, Operation, Param, ParamLocation, PartKind, RequestBody, ResponseContent,
+    Segment, Type,
+};
+
+pub(super) fn operations(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(client_method);
+    let builders = api.operations.iter().map(builder);
+    quote! {
+        //! Request builders, one per operation. Start one from its [`Client`](crate::Client)
+        //! method, set what you need, then `.send().await`.
+
+        impl crate::Client {
+            #( #methods )*
+        }
+
+        #( #builders )*
+    }
+}
+
+/// A value the caller passes: a path parameter, a required parameter or body.
+struct Input {
+    field: proc_macro2::Ident,
+    /// The stored type.
+    ty: TokenStream,
+    /// The argument type of the method and setter (`impl Into<String>` for strings).
+    arg: TokenStream,
+    /// Turns the argument into the stored value.
+    convert: TokenStream,
+    required: bool,
+    docs: TokenStream,
+}
+
+fn inputs(operation: &Operation) -> Vec<Input> {
+    let mut inputs: Vec<Input> = operation.params.iter().map(param_input).collect();
+    match &operation.body {
+        Some(RequestBody::Json { ty, required, description, .. }) => {
+            let field = format_ident!("body");
+            let (arg, convert) = (rust_type(ty), quote!(body));
+            let docs = doc(description.as_deref().unwrap_or("The request body."));
+            inputs.push(Input { field, ty: rust_type(ty), arg, convert, required: *required, docs });
+        }
+        Some(RequestBody::Multipart { parts, .. }) => inputs.extend(parts.iter().map(part_input)),
+        None => {}
+    }
+    inputs
+}
+
+fn param_input(param: &Param) -> Input {
+    let field = ident(&param.field_name);
+    let (arg, convert) = match &param.ty {
+        Type::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#field.into())),
+        ty => (rust_type(ty), quote!(#field)),
+    };
+    let place = match param.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    };
+    let mut notes = vec![format!("Sent as the `{}` {place} parameter.", param.wire_name)];
+    if let Some(default) = &param.default {
+        notes.push(format!("The server's default is `{default}`."));
+    }
+    if let Some(bounds) = &param.bounds {
+        notes.push(format!("Allowed values: {bounds}."));
+    }
+    let notes = notes.join(" ");
+    let docs = doc_paragraphs([param.description.as_deref(), Some(notes.as_str())]);
+    Input { field, ty: rust_type(&param.ty), arg, convert, required: param.required, docs }
+}
+
+fn part_input(part: &MultipartPart) -> Input {
+    let field = ident(&part.field_name);
+    let (ty, arg, convert) = match part.kind {
+        PartKind::File => (quote!(crate::FilePart), quote!(crate::FilePart), quote!(#field)),
+        PartKind::Text => (
+            quote!(::std::string::String),
+            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(#field.into()),
+        ),
+    };
+    let note = format!("Sent as the `{}` part of the multipart form.", part.wire_name);
+    let docs = doc_paragraphs([part.description.as_deref(), Some(note.as_str())]);
+    Input { field, ty, arg, convert, required: part.required, docs }
+}
+
+fn client_method(operation: &Operation) -> TokenStream {
+    let method = ident(&operation.method_name);
+    let builder = ident(&operation.builder_name);
+    let inputs = inputs(operation);
+    let required: Vec<&Input> = inputs.iter().filter(|input| input.required).collect();
+    let args = required.iter().map(|input| {
+        let (field, arg) = (&input.field, &input.arg);
+        quote!(#field: #arg)
+    });
+    let inits = inputs.iter().map(|input| {
+        let field = &input.field;
+        if input.required {
+            let convert = &input.convert;
+            quote!(#field: #convert)
+        } else {
+            quote!(#field: ::std::option::Option::None)
+        }
+    });
+    let sends = format!(
+        "Sends `{} {}`; see [`{}`](crate::operations::{}).",
+        operation.http_method, operation.path, operation.builder_name, operation.builder_name
+    );
+    let docs = doc_paragraphs([operation.summary.as_deref(), operation.description.as_deref(), Some(sends.as_str())]);
+    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method(&self, #( #args ),*) -> crate::operations::#builder {
+            crate::operations::#builder {
+                client: ::std::clone::Clone::clone(self),
+                #( #inits, )*
+            }
+        }
+    }
+}
+
+fn builder(operation: &Operation) -> TokenStream {
+    let builder = ident(&operation.builder_name);
+    let inputs = inputs(operation);
+    let fields = inputs.iter().map(|input| {
+        let (field, ty) = (&input.field, &input.ty);
+        if input.required {
+            quote!(#field: #ty)
+        } else {
+            quote!(#field: ::std::option::Option<#ty>)
+        }
+    });
+    let setters = inputs.iter().map(setters);
+    let send = send(operation);
+    let decode_error = decode_error(&operation.errors);
+    let method = operation.method_name.trim_start_matches("r#");
+    let operation_id = &operation.operation_id;
+    let docs = doc(&format!(
+        "Request builder for `{} {}` ([`Client::{method}`](crate::Client::{method})).",
+        operation.http_method, operation.path
+    ));
+    quote! {
+        #docs
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[must_use = "a request does nothing until it is sent with `.send().await`"]
+        pub struct #builder {
+            client: crate::Client,
+            #( #fields, )*
+        }
+
+        impl #builder {
+            /// The operation's `operationId`.
+            pub const OPERATION_ID: &'static str = #operation_id;
+
+            #( #setters )*
+
+            #send
+
+            #decode_error
+        }
+    }
+}
+
+fn setters(input: &Input) -> TokenStream {
+    let Input { field, ty, arg, convert, docs, .. } = input;
+    if input.required {
+        return quote! {
+            #docs
+            pub fn #field(mut self, #field: #arg) -> Self {
+                self.#field = #convert;
+                self
+            }
+        };
+    }
+    let set = format_ident!("set_{}", field.to_string().trim_start_matches("r#"));
+    let set_docs = doc(&format!("Sets or clears [`{0}`](Self::{0}).", field.to_string().trim_start_matches("r#")));
+    quote! {
+        #docs
+        pub fn #field(mut self, #field: #arg) -> Self {
+            self.#field = ::std::option::Option::Some(#convert);
+            self
+        }
+
+        #set_docs
+        pub fn #set(mut self, #field: ::std::option::Option<#ty>) -> Self {
+            self.#field = #field;
+            self
+        }
+    }
+}
+
+fn send(operation: &Operation) -> TokenStream {
+    let path = path(operation);
+    let http_method = quote::format_ident!("{}", operation.http_method);
+    let (accept, returns, decode) = match &operation.success.content {
+        ResponseContent::Empty => ("application/json".to_owned(), quote!(()), quote!(empty)),
+        ResponseContent::Json { media_type, ty } => (media_type.clone(), rust_type(ty), quote!(json)),
+        ResponseContent::Text { media_type } => (media_type.clone(), quote!(::std::string::String), quote!(text)),
+    };
+    let params = operation.params.iter().filter(|p| p.location != ParamLocation::Path).map(add_param);
+    let body = match &operation.body {
+        None => quote!(),
+        Some(RequestBody::Json { content_type, required: true, .. }) => {
+            quote!(let request = request.json(#content_type, &self.body)?;)
+        }
+        Some(RequestBody::Json { content_type, required: false, .. }) => quote! {
+            let request = match &self.body {
+                ::std::option::Option::Some(body) => request.json(#content_type, body)?,
+                ::std::option::Option::None => request,
+            };
+        },
+        Some(RequestBody::Multipart { parts, .. }) => multipart(parts),
+    };
+    let returns_doc = match &operation.success.content {
+        ResponseContent::Empty => "Sends the request; success has no body.".to_owned(),
+        ResponseContent::Json { .. } => "Sends the request and decodes the JSON body.".to_owned(),
+        ResponseContent::Text { media_type } => {
+            format!("Sends the request and returns the `{media_type}` body as text.")
+        }
+    };
+    let docs = doc(&format!(
+        "{returns_doc}\n\nA status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body."
+    ));
+    quote! {
+        #docs
+        pub async fn send(self) -> ::std::result::Result<crate::Response<#returns>, crate::Error> {
+            #path
+            let request = crate::request::Request::new(Self::OPERATION_ID, ::reqwest::Method::#http_method, path)
+                .accept(#accept);
+            #( #params )*
+            #body
+            let response = self.client.execute(request).await?;
+            response.#decode(Self::decode_error)
+        }
+    }
+}
+
+/// `let path = format!(...)` with every path parameter encoded as one segment.
+fn path(operation: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut locals = Vec::new();
+    for segment in &operation.segments {
+        match segment {
+            Segment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            Segment::Param(field_name) => {
+                let param = operation
+                    .params
+                    .iter()
+                    .find(|p| &p.field_name == field_name)
+                    .expect("lower links segments to params");
+                let local = format_ident!("{}_segment", field_name.trim_start_matches("r#"));
+                template.push_str(&format!("{{{local}}}"));
+                let field = ident(field_name);
+                let wire = &param.wire_name;
+                let text = match &param.ty {
+                    Type::String => quote!(&self.#field),
+                    Type::Named(_) => quote!(self.#field.as_str()),
+                    _ => quote!(&self.#field.to_string()),
+                };
+                locals.push(quote! {
+                    let #local = crate::request::path_segment(Self::OPERATION_ID, #wire, #text)?;
+                });
+            }
+        }
+    }
+    if locals.is_empty() {
+        return quote!(let path = ::std::string::String::from(#template););
+    }
+    quote! {
+        #( #locals )*
+        let path = ::std::format!(#template);
+    }
+}
+
+fn add_param(param: &Param) -> TokenStream {
+    let field = ident(&param.field_name);
+    let wire = match param.location {
+        ParamLocation::Header => param.wire_name.to_ascii_lowercase(),
+        _ => param.wire_name.clone(),
+    };
+    let add = |value: TokenStream| match param.location {
+        ParamLocation::Header => quote!(request.header(#wire, #value)?),
+        _ => quote!(request.query(#wire, #value)),
+    };
+    let single = add(quote!(value));
+    let each = match &param.ty {
+        Type::Array(_) => quote! {
+            let mut request = request;
+            for value in values {
+                request = #single;
+            }
+            request
+        },
+        _ => quote!(#single),
+    };
+    let binding = if matches!(param.ty, Type::Array(_)) { quote!(values) } else { quote!(value) };
+    if param.required {
+        quote! {
+            let request = {
+                let #binding = &self.#field;
+                #each
+            };
+        }
+    } else {
+        quote! {
+            let request = match &self.#field {
+                ::std::option::Option::Some(#binding) => { #each }
+                ::std::option::Option::None => request,
+            };
+        }
+    }
+}
+
+fn multipart(parts: &[MultipartPart]) -> TokenStream {
+    let adds = parts.iter().map(|part| {
+        let field = ident(&part.field_name);
+        let wire = &part.wire_name;
+        let add = match part.kind {
+            PartKind::File => quote!(form.file(#wire, value)),
+            PartKind::Text => quote!(form.text(#wire, value)),
+        };
+        if part.required {
+            quote! { let form = { let value = self.#field; #add }; }
+        } else {
+            quote! {
+                let form = match self.#field {
+                    ::std::option::Option::Some(value) => #add,
+                    ::std::option::Option::None => form,
+                };
+            }
+        }
+    });
+    quote! {
+        let form = crate::request::Form::default();
+        #( #adds )*
+        let request = request.multipart(form);
+    }
+}
+
+/// Decodes an error body as the model the spec declares for its status.
+fn decode_error(errors: &[ErrorResponse]) -> TokenStream {
+    // Statuses that share a body type share an arm, in order of first appearance.
+    let mut arms: Vec<(Vec<u16>, Type)> = Vec::new();
+    let mut fallback: Option<Type> = None;
+    for error in errors {
+        let Some(ty) = &error.ty else { continue };
+        let ty = match ty {
+            Type::Nullable(inner) => inner.as_ref().clone(),
+            ty => ty.clone(),
+        };
+        match error.status {
+            None => fallback = fallback.or(Some(ty)),
+            Some(status) => match arms.iter_mut().find(|(_, existing)| *existing == ty) {
+                Some((statuses, _)) => statuses.push(status),
+                None => arms.push((vec![status], ty)),
+            },
+        }
+    }
+    let arms = arms.iter().map(|(statuses, ty)| {
+        let ty = rust_type(ty);
+        let statuses = statuses.iter().map(|status| proc_macro2::Literal::u16_unsuffixed(*status));
+        quote!(#( #statuses )|* => crate::error::decode_details::<#ty>(body),)
+    });
+    let fallback = match fallback {
+        Some(ty) => {
+            let ty = rust_type(&ty);
+            quote!(_ => crate::error::decode_details::<#ty>(body),)
+        }
+        None => quote!(_ => ::std::option::Option::None,),
+    };
+    quote! {
+        fn decode_error(status: u16, body: &[u8]) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
+            match status {
+                #( #arms )*
+                #fallback
+            }
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! The intermediate representation between the spec and the generated code.
+//!
+//! Everything here is owned, resolved and named: codegen never sees
+//! `openapiv3` types, never invents a name, and never needs to look anything
+//! up. Collections are `Vec`s in spec order or `BTreeMap`s by name, so output
+//! order is deterministic by construction.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::Location;
+
+/// A whole API, ready for codegen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// Path of the API on its host, from the first server URL (e.g. `/v2024`).
+    pub base_path: String,
+    /// The first server URL template, as written (e.g. `https://{tenant}.api.identitynow.com/v2024`).
+    pub server_url: Option<String>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+    /// Named types by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` as written in the spec.
+    pub operation_id: String,
+    /// Client method name (snake_case, keyword-escaped).
+    pub method_name: String,
+    /// Request builder type name (PascalCase).
+    pub builder_name: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// Path template as written (`/connectors/{scriptName}`).
+    pub path: String,
+    /// The path split into literal and parameter segments.
+    pub segments: Vec<Segment>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Parameters: path parameters first in path order, then the rest in spec order.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// The success response the client decodes.
+    pub success: SuccessResponse,
+    /// Declared error responses, by status.
+    pub errors: Vec<ErrorResponse>,
+    /// Where the operation is defined.
+    pub origin: Location,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text, sent as is.
+    Literal(String),
+    /// A path parameter, by its Rust field name; encoded as one segment.
+    Param(String),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust field and setter name.
+    pub field_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Whether the caller must give it (a constructor argument) or may (a setter).
+    pub required: bool,
+    /// Its type.
+    pub ty: Type,
+    /// `description`.
+    pub description: Option<String>,
+    /// The server's default, rendered for documentation.
+    pub default: Option<String>,
+    /// Inclusive bounds, rendered for documentation.
+    pub bounds: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestBody {
+    /// A JSON document (`application/json` or a `+json` type).
+    Json {
+        /// The exact media type to send as `Content-Type`.
+        content_type: String,
+        /// The body's type.
+        ty: Type,
+        /// Whether the body must be given.
+        required: bool,
+        /// `description`.
+        description: Option<String>,
+    },
+    /// A `multipart/form-data` form.
+    Multipart {
+        /// The form's parts.
+        parts: Vec<MultipartPart>,
+        /// `description`.
+        description: Option<String>,
+    },
+}
+
+/// One part of a multipart form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultipartPart {
+    /// Part name on the wire.
+    pub wire_name: String,
+    /// Rust setter name.
+    pub field_name: String,
+    /// Whether the form must have it.
+    pub required: bool,
+    /// A file upload, or a text value.
+    pub kind: PartKind,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// What a multipart part carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartKind {
+    /// Binary content with a file name and content type.
+    File,
+    /// A text value.
+    Text,
+}
+
+/// The response the client decodes on success.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    /// The documented status (200, 201, 204, ...).
+    pub status: u16,
+    /// What its body holds.
+    pub content: ResponseContent,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// The body of a response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseContent {
+    /// No body.
+    Empty,
+    /// A JSON document of this type, with the media type to accept.
+    Json { media_type: String, ty: Type },
+    /// Text (XML, plain text, CSV...) returned as a `String`.
+    Text { media_type: String },
+}
+
+/// A declared error response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// The status code, or `None` for `default`.
+    pub status: Option<u16>,
+    /// The JSON body's type, when one is declared.
+    pub ty: Option<Type>,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// A reference to a type, as used by a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Type {
+    /// `String`.
+    String,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// Any JSON value.
+    Any,
+    /// `Vec<T>`.
+    Array(Box<Type>),
+    /// A map from string keys to `T`.
+    Map(Box<Type>),
+    /// A named type in [`Api::types`].
+    Named(String),
+    /// `Option<T>`: the value may be `null`.
+    Nullable(Box<Type>),
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name (PascalCase, unique).
+    pub name: String,
+    /// Documentation (title, description).
+    pub doc: Option<String>,
+    /// The shape.
+    pub kind: TypeKind,
+    /// Where it is defined.
+    pub origin: Location,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Fields in spec order.
+        fields: Vec<Field>,
+    },
+    /// A string enum; decoding keeps unknown values.
+    Enum {
+        /// Variants in spec order.
+        variants: Vec<EnumVariant>,
+    },
+    /// A value that is one of several types, tried in order (`oneOf`/`anyOf`).
+    Union {
+        /// Variants in a sound decoding order.
+        variants: Vec<UnionVariant>,
+    },
+    /// Another name for a type.
+    Alias {
+        /// The aliased type.
+        ty: Type,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// Rust field name (snake_case, keyword-escaped, unique in the struct).
+    pub rust_name: String,
+    /// Type, `Nullable` when the value may be null.
+    pub ty: Type,
+    /// Whether the property must be present.
+    pub required: bool,
+    /// Boxed to break a cycle of types.
+    pub boxed: bool,
+    /// `description`.
+    pub doc: Option<String>,
+}
+
+/// A string enum variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// The value on the wire.
+    pub wire_value: String,
+    /// Rust variant name.
+    pub rust_name: String,
+}
+
+/// A union variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The variant's type.
+    pub ty: Type,
+}

@@ -1,0 +1,404 @@
+//! Operations: parameters, bodies and responses, with the media types the
+//! client must send and accept.
+
+use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody as SpecBody, StatusCode};
+
+use super::names::{type_name, value_name, Scope};
+use super::schemas::{Naming, SchemaRef};
+use super::Lowerer;
+use crate::diagnostics::push_pointer;
+use crate::ir::{
+    ErrorResponse, MultipartPart, Operation, Param, ParamLocation, PartKind, RequestBody, ResponseContent, Segment,
+    SuccessResponse, Type,
+};
+
+impl Lowerer<'_> {
+    pub(crate) fn operations(&mut self) -> Vec<Operation> {
+        let mut method_scope = Scope::with_reserved(&["new", "builder", "from_env"]);
+        let mut builder_scope = Scope::default();
+        let mut operations = Vec::new();
+        for (path, item) in &self.spec.paths.paths {
+            let item_pointer = push_pointer("/paths", path);
+            let ReferenceOr::Item(item) = item else {
+                self.error(&item_pointer, "path item is an unresolved `$ref`");
+                continue;
+            };
+            for (method, operation) in item.iter() {
+                let pointer = push_pointer(&item_pointer, method);
+                let Some(operation_id) = operation.operation_id.clone() else {
+                    self.error(&pointer, "operation has no `operationId`, which names its client method");
+                    continue;
+                };
+                let method_name = method_scope.claim(value_name(&operation_id));
+                let builder_name = builder_scope.claim(type_name(&operation_id));
+                let context = OperationContext {
+                    path,
+                    pointer: &pointer,
+                    item_pointer: &item_pointer,
+                    operation_id: &operation_id,
+                };
+                let lowered = self.operation(&context, &item.parameters, operation, method, method_name, builder_name);
+                operations.extend(lowered);
+            }
+        }
+        operations
+    }
+
+    fn operation(
+        &mut self,
+        context: &OperationContext<'_>,
+        shared_parameters: &[ReferenceOr<Parameter>],
+        operation: &openapiv3::Operation,
+        method: &str,
+        method_name: String,
+        builder_name: String,
+    ) -> Option<Operation> {
+        let errors_before = self.errors.len();
+        let mut field_scope = Scope::with_reserved(&["client"]);
+        let declared = shared_parameters
+            .iter()
+            .enumerate()
+            .map(|(index, p)| (p, push_pointer(&push_pointer(context.item_pointer, "parameters"), &index.to_string())))
+            .chain(
+                operation.parameters.iter().enumerate().map(|(index, p)| {
+                    (p, push_pointer(&push_pointer(context.pointer, "parameters"), &index.to_string()))
+                }),
+            );
+        // Operation-level parameters replace path-level ones of the same name and place.
+        let mut chosen: Vec<(&Parameter, String)> = Vec::new();
+        for (parameter, pointer) in declared {
+            let ReferenceOr::Item(parameter) = parameter else {
+                self.error(&pointer, "parameter is an unresolved `$ref`");
+                continue;
+            };
+            let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
+            chosen.retain(|(existing, _)| key(existing) != key(parameter));
+            chosen.push((parameter, pointer));
+        }
+        let mut params = Vec::new();
+        for (parameter, pointer) in chosen {
+            if let Some(param) = self.param(parameter, context, &pointer, &mut field_scope) {
+                params.push(param);
+            }
+        }
+        let segments = self.segments(context, &params);
+        // Path parameters first, in path order: they are the method's arguments.
+        let path_order = |param: &Param| {
+            segments
+                .iter()
+                .position(|s| matches!(s, Segment::Param(name) if *name == param.field_name))
+                .unwrap_or(usize::MAX)
+        };
+        params.sort_by_key(|param| (param.location != ParamLocation::Path, path_order(param)));
+        let body = match &operation.request_body {
+            None => None,
+            Some(ReferenceOr::Reference { .. }) => {
+                self.error(&push_pointer(context.pointer, "requestBody"), "request body is an unresolved `$ref`");
+                None
+            }
+            Some(ReferenceOr::Item(body)) => self.body(body, context, &mut field_scope),
+        };
+        let (success, errors) = self.responses(&operation.responses, context);
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Operation {
+            operation_id: context.operation_id.to_owned(),
+            method_name,
+            builder_name,
+            http_method: method.to_ascii_uppercase(),
+            path: context.path.to_owned(),
+            segments,
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            deprecated: operation.deprecated,
+            params,
+            body,
+            success,
+            errors,
+            origin: self.locate(context.pointer),
+        })
+    }
+
+    fn param(
+        &mut self,
+        parameter: &Parameter,
+        context: &OperationContext<'_>,
+        pointer: &str,
+        field_scope: &mut Scope,
+    ) -> Option<Param> {
+        let (data, location) = match parameter {
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+            Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+            Parameter::Cookie { parameter_data, .. } => {
+                let message = format!("cookie parameter `{}` is not supported and is left out", parameter_data.name);
+                self.warn(pointer, message);
+                return None;
+            }
+        };
+        let (ty, default, bounds) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let naming =
+                    Naming::new(&data.name).or(format!("{}{}", type_name(context.operation_id), type_name(&data.name)));
+                let ty = self.schema_type(schema.into(), &naming, &push_pointer(pointer, "schema"));
+                let (default, bounds) = match schema {
+                    ReferenceOr::Item(schema) => {
+                        (schema.schema_data.default.as_ref().map(|d| d.to_string()), bounds(schema))
+                    }
+                    ReferenceOr::Reference { .. } => (None, None),
+                };
+                (ty, default, bounds)
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.warn(pointer, "parameter with `content` is sent as a plain string");
+                (Type::String, None, None)
+            }
+        };
+        let ty = match ty {
+            Type::Nullable(inner) => *inner,
+            ty => ty,
+        };
+        Some(Param {
+            wire_name: data.name.clone(),
+            field_name: field_scope.claim(value_name(&data.name)),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            description: data.description.clone(),
+            default,
+            bounds,
+        })
+    }
+
+    /// Splits the path template into literals and parameters.
+    fn segments(&mut self, context: &OperationContext<'_>, params: &[Param]) -> Vec<Segment> {
+        let mut segments = Vec::new();
+        let mut rest = context.path;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|at| open + at) else { break };
+            if open > 0 {
+                segments.push(Segment::Literal(rest[..open].to_owned()));
+            }
+            let wire_name = &rest[open + 1..close];
+            match params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire_name) {
+                Some(param) => segments.push(Segment::Param(param.field_name.clone())),
+                None => self.error(
+                    context.pointer,
+                    format!(
+                        "path `{}` uses `{{{wire_name}}}`, but no path parameter of that name is declared",
+                        context.path
+                    ),
+                ),
+            }
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(Segment::Literal(rest.to_owned()));
+        }
+        for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
+            if !segments.contains(&Segment::Param(param.field_name.clone())) {
+                let message =
+                    format!("path parameter `{}` does not appear in the path `{}`", param.wire_name, context.path);
+                self.error(context.pointer, message);
+            }
+        }
+        segments
+    }
+
+    fn body(
+        &mut self,
+        body: &SpecBody,
+        context: &OperationContext<'_>,
+        field_scope: &mut Scope,
+    ) -> Option<RequestBody> {
+        let pointer = push_pointer(&push_pointer(context.pointer, "requestBody"), "content");
+        let description = body.description.clone();
+        if let Some((media_type, media)) = body.content.iter().find(|(media_type, _)| is_json(media_type)) {
+            let media_pointer = push_pointer(&pointer, media_type);
+            let naming = Naming::new(format!("{}Request", type_name(context.operation_id)));
+            let ty = self.media_type(media, &naming, &media_pointer);
+            return Some(RequestBody::Json {
+                content_type: media_type.clone(),
+                ty,
+                required: body.required,
+                description,
+            });
+        }
+        if let Some(media) = body.content.get("multipart/form-data") {
+            let media_pointer = push_pointer(&pointer, "multipart/form-data");
+            let parts = self.multipart_parts(media, &media_pointer, field_scope);
+            return Some(RequestBody::Multipart { parts, description });
+        }
+        let media_types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        self.error(&pointer, format!("request body media types {media_types:?} are not supported yet"));
+        None
+    }
+
+    fn multipart_parts(&mut self, media: &MediaType, pointer: &str, field_scope: &mut Scope) -> Vec<MultipartPart> {
+        let schema_pointer = push_pointer(pointer, "schema");
+        let schema = match &media.schema {
+            Some(ReferenceOr::Item(schema)) => Some(schema),
+            Some(ReferenceOr::Reference { reference }) => self.resolve(reference).map(|(_, schema)| schema),
+            None => None,
+        };
+        let object = schema.and_then(|schema| match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => Some(object),
+            _ => None,
+        });
+        let Some(object) = object.filter(|object| !object.properties.is_empty()) else {
+            self.warn(&schema_pointer, "multipart body declares no parts: the request is sent as an empty form");
+            return Vec::new();
+        };
+        object
+            .properties
+            .iter()
+            .map(|(wire_name, schema)| {
+                let (kind, description) = match schema {
+                    ReferenceOr::Item(schema) => {
+                        let is_file = matches!(&schema.schema_kind,
+                            openapiv3::SchemaKind::Type(openapiv3::Type::String(s))
+                                if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary | openapiv3::StringFormat::Byte)));
+                        (if is_file { PartKind::File } else { PartKind::Text }, schema.schema_data.description.clone())
+                    }
+                    ReferenceOr::Reference { .. } => (PartKind::Text, None),
+                };
+                MultipartPart {
+                    wire_name: wire_name.clone(),
+                    field_name: field_scope.claim(value_name(wire_name)),
+                    required: object.required.contains(wire_name),
+                    kind,
+                    description,
+                }
+            })
+            .collect()
+    }
+
+    fn media_type(&mut self, media: &MediaType, naming: &Naming, pointer: &str) -> Type {
+        match &media.schema {
+            Some(schema) => self.schema_type(SchemaRef::from(schema), naming, &push_pointer(pointer, "schema")),
+            None => Type::Any,
+        }
+    }
+
+    fn responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        context: &OperationContext<'_>,
+    ) -> (SuccessResponse, Vec<ErrorResponse>) {
+        let responses_pointer = push_pointer(context.pointer, "responses");
+        let mut success: Option<SuccessResponse> = None;
+        let mut errors = Vec::new();
+        let declared = responses
+            .responses
+            .iter()
+            .map(|(code, response)| {
+                let (status, key) = match code {
+                    StatusCode::Code(code) => (Some(*code), code.to_string()),
+                    StatusCode::Range(range) => (None, format!("{range}XX")),
+                };
+                (status, key, response)
+            })
+            .chain(responses.default.iter().map(|response| (None, "default".to_owned(), response)));
+        for (status, key, response) in declared {
+            let pointer = push_pointer(&responses_pointer, &key);
+            let ReferenceOr::Item(response) = response else {
+                self.error(&pointer, "response is an unresolved `$ref`");
+                continue;
+            };
+            let content_pointer = push_pointer(&pointer, "content");
+            let is_success = status.is_some_and(|s| (200..300).contains(&s)) || key == "2XX";
+            if is_success {
+                if success.is_some() {
+                    continue;
+                }
+                let naming = Naming::new(format!("{}Response", type_name(context.operation_id)));
+                let content = self.response_content(&response.content, &naming, &content_pointer);
+                success = Some(SuccessResponse {
+                    status: status.unwrap_or(200),
+                    content,
+                    description: Some(response.description.clone()),
+                });
+            } else {
+                let reason = reason(status);
+                let naming =
+                    Naming::new(format!("{reason}Body")).or(format!("{}{reason}Body", type_name(context.operation_id)));
+                let json = response.content.iter().find(|(media_type, _)| is_json(media_type));
+                let ty = json.map(|(media_type, media)| {
+                    self.media_type(media, &naming, &push_pointer(&content_pointer, media_type))
+                });
+                errors.push(ErrorResponse { status, ty, description: Some(response.description.clone()) });
+            }
+        }
+        let success =
+            success.unwrap_or(SuccessResponse { status: 200, content: ResponseContent::Empty, description: None });
+        (success, errors)
+    }
+
+    fn response_content(
+        &mut self,
+        content: &indexmap::IndexMap<String, MediaType>,
+        naming: &Naming,
+        pointer: &str,
+    ) -> ResponseContent {
+        if let Some((media_type, media)) = content.iter().find(|(media_type, _)| is_json(media_type)) {
+            let ty = self.media_type(media, naming, &push_pointer(pointer, media_type));
+            return ResponseContent::Json { media_type: media_type.clone(), ty };
+        }
+        match content.keys().next() {
+            None => ResponseContent::Empty,
+            Some(media_type) => ResponseContent::Text { media_type: media_type.clone() },
+        }
+    }
+}
+
+/// What an operation is, for naming and messages.
+pub(crate) struct OperationContext<'a> {
+    path: &'a str,
+    pointer: &'a str,
+    item_pointer: &'a str,
+    operation_id: &'a str,
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or(media_type).trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn bounds(schema: &openapiv3::Schema) -> Option<String> {
+    let (minimum, maximum) = match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => {
+            (integer.minimum.map(|v| v.to_string()), integer.maximum.map(|v| v.to_string()))
+        }
+        openapiv3::SchemaKind::Type(openapiv3::Type::Number(number)) => {
+            (number.minimum.map(|v| v.to_string()), number.maximum.map(|v| v.to_string()))
+        }
+        _ => return None,
+    };
+    match (minimum, maximum) {
+        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
+        (Some(min), None) => Some(format!("at least {min}")),
+        (None, Some(max)) => Some(format!("at most {max}")),
+        (None, None) => None,
+    }
+}
+
+/// A name for an error status, used to name its inline body type.
+fn reason(status: Option<u16>) -> String {
+    match status {
+        Some(400) => "BadRequest".into(),
+        Some(401) => "Unauthorized".into(),
+        Some(403) => "Forbidden".into(),
+        Some(404) => "NotFound".into(),
+        Some(405) => "MethodNotAllowed".into(),
+        Some(409) => "Conflict".into(),
+        Some(412) => "PreconditionFailed".into(),
+        Some(415) => "UnsupportedMediaType".into(),
+        Some(422) => "UnprocessableEntity".into(),
+        Some(429) => "TooManyRequests".into(),
+        Some(500) => "InternalServerError".into(),
+        Some(503) => "ServiceUnavailable".into(),
+        Some(code) => format!("Status{code}"),
+        None => "Default".into(),
+    }
+}

@@ -1,0 +1,422 @@
+//! Schemas to types: primitives map to Rust types; objects, enums and unions
+//! become named types, inline ones named from where they appear.
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as SchemaType};
+
+use super::names::{type_name, value_name, Scope};
+use super::Lowerer;
+use crate::diagnostics::push_pointer;
+use crate::ir::{EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
+
+/// A schema or a reference to a component, whichever way `openapiv3` boxes it.
+#[derive(Clone, Copy)]
+pub(crate) enum SchemaRef<'a> {
+    Reference(&'a str),
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(schema: &'a ReferenceOr<Schema>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => SchemaRef::Reference(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(schema: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => SchemaRef::Reference(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+/// How to name an inline type: the name it wants, and the more specific
+/// name it takes when another, different type already has the first one.
+#[derive(Debug, Clone)]
+pub(crate) struct Naming {
+    pub candidate: String,
+    pub fallback: Option<String>,
+}
+
+impl Naming {
+    pub fn new(candidate: impl AsRef<str>) -> Self {
+        Self { candidate: type_name(candidate.as_ref()), fallback: None }
+    }
+
+    pub fn or(mut self, fallback: impl AsRef<str>) -> Self {
+        self.fallback = Some(type_name(fallback.as_ref()));
+        self
+    }
+
+    fn child(&self, suffix: &str) -> Naming {
+        Naming::new(format!("{}{}", self.candidate, type_name(suffix)))
+    }
+}
+
+/// What a schema lowers to before it is given a name.
+enum Shape {
+    /// A type that needs no definition of its own.
+    Plain(Type),
+    /// A type that needs a named definition.
+    Defined { kind: TypeKind, doc: Option<String> },
+}
+
+impl<'a> Lowerer<'a> {
+    /// The type of a schema used somewhere; inline objects, enums and unions
+    /// are defined under `naming`. `Nullable` when the value may be null.
+    pub(crate) fn schema_type(&mut self, schema: SchemaRef<'_>, naming: &Naming, pointer: &str) -> Type {
+        match schema {
+            SchemaRef::Reference(reference) => self.reference_type(reference, pointer),
+            SchemaRef::Inline(schema) => {
+                let ty = match self.shape(schema, naming, pointer) {
+                    Shape::Plain(ty) => ty,
+                    Shape::Defined { kind, doc } => Type::Named(self.define(naming, doc, kind, pointer)),
+                };
+                if schema.schema_data.nullable || enum_allows_null(schema) {
+                    nullable(ty)
+                } else {
+                    ty
+                }
+            }
+        }
+    }
+
+    /// Defines the named type of a component schema.
+    pub(crate) fn component(&mut self, name: &str, schema: &Schema, pointer: &str) {
+        let naming = Naming::new(name);
+        let (kind, doc) = match self.shape(schema, &naming, pointer) {
+            Shape::Defined { kind, doc } => (kind, doc),
+            Shape::Plain(ty) => (TypeKind::Alias { ty }, describe(schema)),
+        };
+        let origin = self.locate(pointer);
+        self.types.insert(name.to_owned(), TypeDef { name: name.to_owned(), doc, kind, origin });
+    }
+
+    fn reference_type(&mut self, reference: &str, pointer: &str) -> Type {
+        let Some((key, schema)) = self.resolve(reference) else {
+            self.error(pointer, format!("`$ref: {reference}` does not name a schema in `components/schemas`"));
+            return Type::Any;
+        };
+        let ty = Type::Named(self.component_names[key].clone());
+        if schema.schema_data.nullable || enum_allows_null(schema) {
+            nullable(ty)
+        } else {
+            ty
+        }
+    }
+
+    /// Gives an inline type a name: the candidate, unless a different type
+    /// holds it; then the fallback; then the candidate with a number.
+    fn define(&mut self, naming: &Naming, doc: Option<String>, kind: TypeKind, pointer: &str) -> String {
+        let names = std::iter::once(&naming.candidate).chain(naming.fallback.as_ref());
+        for name in names {
+            match self.types.get(name) {
+                Some(existing) if existing.kind == kind => return name.clone(),
+                Some(_) => continue,
+                None if self.type_scope.contains(name) => continue,
+                None => {
+                    let name = self.type_scope.claim(name.clone());
+                    let origin = self.locate(pointer);
+                    self.types.insert(name.clone(), TypeDef { name: name.clone(), doc, kind, origin });
+                    return name;
+                }
+            }
+        }
+        let name = self.type_scope.claim(naming.candidate.clone());
+        let origin = self.locate(pointer);
+        self.types.insert(name.clone(), TypeDef { name: name.clone(), doc, kind, origin });
+        name
+    }
+
+    fn shape(&mut self, schema: &Schema, naming: &Naming, pointer: &str) -> Shape {
+        let doc = describe(schema);
+        match &schema.schema_kind {
+            SchemaKind::Type(SchemaType::String(string)) => {
+                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                if values.is_empty() {
+                    Shape::Plain(Type::String)
+                } else {
+                    Shape::Defined { kind: TypeKind::Enum { variants: enum_variants(&values) }, doc }
+                }
+            }
+            SchemaKind::Type(SchemaType::Integer(integer)) => {
+                let is_i32 =
+                    matches!(integer.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32));
+                Shape::Plain(if is_i32 { Type::I32 } else { Type::I64 })
+            }
+            SchemaKind::Type(SchemaType::Number(_)) => Shape::Plain(Type::F64),
+            SchemaKind::Type(SchemaType::Boolean(_)) => Shape::Plain(Type::Bool),
+            SchemaKind::Type(SchemaType::Array(array)) => {
+                let items = match &array.items {
+                    Some(items) => {
+                        let items_pointer = push_pointer(pointer, "items");
+                        self.schema_type(items.into(), &naming.child("Item"), &items_pointer)
+                    }
+                    None => {
+                        self.warn(pointer, "array without `items`: its items are typed as any JSON value");
+                        Type::Any
+                    }
+                };
+                Shape::Plain(Type::Array(Box::new(items)))
+            }
+            SchemaKind::Type(SchemaType::Object(object)) => {
+                if object.properties.is_empty() {
+                    Shape::Plain(self.map_type(object.additional_properties.as_ref(), naming, pointer))
+                } else {
+                    let fields = self.fields(&object.properties, &object.required, naming, pointer);
+                    Shape::Defined { kind: TypeKind::Struct { fields }, doc }
+                }
+            }
+            SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.union(variants, naming, &push_pointer(pointer, keyword), doc)
+            }
+            SchemaKind::AllOf { all_of } => {
+                if let [only] = all_of.as_slice() {
+                    let only_pointer = push_pointer(&push_pointer(pointer, "allOf"), "0");
+                    return Shape::Plain(self.schema_type(only.into(), naming, &only_pointer));
+                }
+                match self.merge_all_of(all_of, naming, pointer) {
+                    Some(fields) => Shape::Defined { kind: TypeKind::Struct { fields }, doc },
+                    None => {
+                        self.warn(pointer, "`allOf` of parts that are not all objects: typed as any JSON value");
+                        Shape::Plain(Type::Any)
+                    }
+                }
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(pointer, "`not` cannot be expressed in Rust types: typed as any JSON value");
+                Shape::Plain(Type::Any)
+            }
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() {
+                    let fields = self.fields(&any.properties, &any.required, naming, pointer);
+                    return Shape::Defined { kind: TypeKind::Struct { fields }, doc };
+                }
+                let strings: Vec<&str> = any.enumeration.iter().filter_map(|v| v.as_str()).collect();
+                if !strings.is_empty() && strings.len() == any.enumeration.iter().filter(|v| !v.is_null()).count() {
+                    return Shape::Defined { kind: TypeKind::Enum { variants: enum_variants(&strings) }, doc };
+                }
+                if let Some(items) = &any.items {
+                    let items = self.schema_type(items.into(), &naming.child("Item"), &push_pointer(pointer, "items"));
+                    return Shape::Plain(Type::Array(Box::new(items)));
+                }
+                Shape::Plain(match any.typ.as_deref() {
+                    Some("string") => Type::String,
+                    Some("integer") => Type::I64,
+                    Some("number") => Type::F64,
+                    Some("boolean") => Type::Bool,
+                    Some("object") => self.map_type(any.additional_properties.as_ref(), naming, pointer),
+                    _ => Type::Any,
+                })
+            }
+        }
+    }
+
+    /// A free-form object: a map of JSON values, or of the declared value type.
+    fn map_type(&mut self, additional: Option<&AdditionalProperties>, naming: &Naming, pointer: &str) -> Type {
+        match additional {
+            Some(AdditionalProperties::Schema(values)) => {
+                let values_pointer = push_pointer(pointer, "additionalProperties");
+                let value = self.schema_type(values.as_ref().into(), &naming.child("Value"), &values_pointer);
+                Type::Map(Box::new(value))
+            }
+            _ => Type::Map(Box::new(Type::Any)),
+        }
+    }
+
+    fn fields(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        naming: &Naming,
+        pointer: &str,
+    ) -> Vec<Field> {
+        let mut scope = Scope::default();
+        let properties_pointer = push_pointer(pointer, "properties");
+        properties
+            .iter()
+            .map(|(wire_name, schema)| {
+                let field_pointer = push_pointer(&properties_pointer, wire_name);
+                let schema: SchemaRef<'_> = schema.into();
+                let ty = self.schema_type(schema, &naming.child(wire_name), &field_pointer);
+                let doc = match schema {
+                    SchemaRef::Inline(schema) => schema.schema_data.description.clone(),
+                    SchemaRef::Reference(_) => None,
+                };
+                Field {
+                    wire_name: wire_name.clone(),
+                    rust_name: scope.claim(value_name(wire_name)),
+                    ty,
+                    required: required.contains(wire_name),
+                    boxed: false,
+                    doc,
+                }
+            })
+            .collect()
+    }
+
+    fn union(
+        &mut self,
+        variants: &[ReferenceOr<Schema>],
+        naming: &Naming,
+        pointer: &str,
+        doc: Option<String>,
+    ) -> Shape {
+        let mut scope = Scope::default();
+        let mut lowered = Vec::new();
+        let mut nullable_variant = false;
+        for (index, variant) in variants.iter().enumerate() {
+            let variant_pointer = push_pointer(pointer, &index.to_string());
+            let label = match variant {
+                ReferenceOr::Item(schema) => schema.schema_data.title.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let child = naming.child(label.as_deref().unwrap_or(&format!("Variant{index}")));
+            let ty = match self.schema_type(variant.into(), &child, &variant_pointer) {
+                Type::Nullable(inner) => {
+                    nullable_variant = true;
+                    *inner
+                }
+                ty => ty,
+            };
+            let name = label.map(|label| type_name(&label)).unwrap_or_else(|| variant_label(&ty));
+            if !lowered.iter().any(|existing: &UnionVariant| existing.ty == ty) {
+                lowered.push(UnionVariant { rust_name: scope.claim(name), ty });
+            }
+        }
+        if let [only] = lowered.as_slice() {
+            let ty = only.ty.clone();
+            return Shape::Plain(if nullable_variant { nullable(ty) } else { ty });
+        }
+        // Untagged decoding takes the first variant that fits: try the
+        // narrowest types first and the ones that accept anything last.
+        lowered.sort_by_key(|variant| decode_rank(&variant.ty, &self.types));
+        let shape = Shape::Defined { kind: TypeKind::Union { variants: lowered }, doc };
+        if nullable_variant {
+            if let Shape::Defined { kind, doc } = shape {
+                let name = self.define(naming, doc, kind, pointer);
+                return Shape::Plain(nullable(Type::Named(name)));
+            }
+        }
+        shape
+    }
+
+    /// Merges the properties of every `allOf` part into one field list.
+    fn merge_all_of(&mut self, parts: &[ReferenceOr<Schema>], naming: &Naming, pointer: &str) -> Option<Vec<Field>> {
+        let mut fields: Vec<Field> = Vec::new();
+        for (index, part) in parts.iter().enumerate() {
+            let part_pointer = push_pointer(&push_pointer(pointer, "allOf"), &index.to_string());
+            let (schema, schema_pointer) = match part {
+                ReferenceOr::Reference { reference } => {
+                    let (key, schema) = self.resolve(reference)?;
+                    (schema, push_pointer("/components/schemas", key))
+                }
+                ReferenceOr::Item(schema) => (schema, part_pointer),
+            };
+            let part_fields = match &schema.schema_kind {
+                SchemaKind::Type(SchemaType::Object(object)) => {
+                    self.fields(&object.properties, &object.required, naming, &schema_pointer)
+                }
+                SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
+                    self.fields(&any.properties, &any.required, naming, &schema_pointer)
+                }
+                SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, naming, &schema_pointer)?,
+                _ => return None,
+            };
+            for field in part_fields {
+                match fields.iter_mut().find(|existing| existing.wire_name == field.wire_name) {
+                    Some(existing) => {
+                        existing.required |= field.required;
+                        existing.ty = field.ty;
+                    }
+                    None => fields.push(field),
+                }
+            }
+        }
+        let mut scope = Scope::default();
+        for field in &mut fields {
+            field.rust_name = scope.claim(value_name(&field.wire_name));
+        }
+        Some(fields)
+    }
+
+    /// The component a `#/components/schemas/...` reference names.
+    pub(crate) fn resolve(&self, reference: &str) -> Option<(&'a str, &'a Schema)> {
+        let key = reference.strip_prefix("#/components/schemas/")?;
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let spec: &'a openapiv3::OpenAPI = self.spec;
+        let components = spec.components.as_ref()?;
+        let (key, schema) = components.schemas.get_key_value(&key)?;
+        match schema {
+            ReferenceOr::Item(schema) => Some((key.as_str(), schema)),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+}
+
+fn describe(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (_, Some(description)) => Some(description.clone()),
+        (Some(title), None) => Some(title.clone()),
+        (None, None) => None,
+    }
+}
+
+fn nullable(ty: Type) -> Type {
+    match ty {
+        Type::Nullable(_) | Type::Any => ty,
+        other => Type::Nullable(Box::new(other)),
+    }
+}
+
+fn enum_allows_null(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(SchemaType::String(string)) => string.enumeration.iter().any(Option::is_none),
+        _ => false,
+    }
+}
+
+fn enum_variants(values: &[&str]) -> Vec<EnumVariant> {
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let mut seen = std::collections::BTreeSet::new();
+    values
+        .iter()
+        .filter(|value| seen.insert(**value))
+        .map(|value| EnumVariant { wire_value: (*value).to_owned(), rust_name: scope.claim(type_name(value)) })
+        .collect()
+}
+
+fn variant_label(ty: &Type) -> String {
+    match ty {
+        Type::String => "String".into(),
+        Type::I32 | Type::I64 => "Integer".into(),
+        Type::F64 => "Number".into(),
+        Type::Bool => "Boolean".into(),
+        Type::Any | Type::Map(_) => "Object".into(),
+        Type::Array(_) => "Array".into(),
+        Type::Named(name) => name.clone(),
+        Type::Nullable(inner) => variant_label(inner),
+    }
+}
+
+fn decode_rank(ty: &Type, types: &std::collections::BTreeMap<String, TypeDef>) -> u8 {
+    match ty {
+        Type::Bool => 0,
+        Type::I32 | Type::I64 => 1,
+        Type::F64 => 2,
+        Type::String => 4,
+        Type::Named(name) => match types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Enum { .. }) => 3,
+            _ => 6,
+        },
+        Type::Array(_) => 5,
+        Type::Nullable(inner) => decode_rank(inner, types),
+        Type::Map(_) => 7,
+        Type::Any => 8,
+    }
+}

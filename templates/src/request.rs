@@ -1,0 +1,201 @@
+//! Requests as generated operations describe them, rebuilt for every attempt.
+
+use std::path::Path;
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
+
+use crate::error::Error;
+
+/// Everything except RFC 3986's unreserved characters is percent-encoded,
+/// so a value can never add a `/`, `?` or `#` to the path.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Encodes a path parameter as exactly one path segment.
+///
+/// `.` and `..` are refused: URL normalisation would turn them into a
+/// different path, so no encoding of them stays one segment.
+pub(crate) fn path_segment(operation_id: &'static str, name: &str, value: &str) -> Result<String, Error> {
+    if value.is_empty() || value == "." || value == ".." {
+        let message = format!("path parameter `{name}` cannot be {value:?}: it would not stay one path segment");
+        return Err(Error::InvalidRequest { operation: operation_id, message });
+    }
+    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
+}
+
+/// One request, described by a generated operation.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub(crate) operation_id: &'static str,
+    pub(crate) method: Method,
+    /// Path below the API base, already encoded, starting with `/`.
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Body,
+}
+
+/// A request body, kept in a form that can be sent again on a retry.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    Empty,
+    Bytes { content_type: &'static str, bytes: Bytes },
+    Multipart(Form),
+}
+
+impl Request {
+    pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
+        Self { operation_id, method, path, query: Vec::new(), headers: HeaderMap::new(), body: Body::Empty }
+    }
+
+    /// Sets the media type the operation expects back.
+    pub(crate) fn accept(mut self, media_type: &'static str) -> Self {
+        self.headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(media_type));
+        self
+    }
+
+    /// Adds a query parameter; a value appears in the URL as its `Display` text.
+    pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a header parameter; values that could split the header are refused.
+    #[allow(dead_code, reason = "used only by specs with header parameters")]
+    pub(crate) fn header(mut self, name: &'static str, value: impl ToString) -> Result<Self, Error> {
+        let value = value.to_string();
+        let invalid = |message: String| Error::InvalidRequest { operation: self.operation_id, message };
+        let header_value = HeaderValue::from_str(&value)
+            .map_err(|_| invalid(format!("header `{name}` has a value that is not allowed in a header")))?;
+        let header_name = HeaderName::from_static(name);
+        self.headers.append(header_name, header_value);
+        Ok(self)
+    }
+
+    /// Sets a JSON body with the exact media type the operation declares.
+    pub(crate) fn json<T: serde::Serialize>(mut self, content_type: &'static str, body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|error| Error::InvalidRequest {
+            operation: self.operation_id,
+            message: format!("the body cannot be written as JSON: {error}"),
+        })?;
+        self.body = Body::Bytes { content_type, bytes: Bytes::from(bytes) };
+        Ok(self)
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub(crate) fn multipart(mut self, form: Form) -> Self {
+        self.body = Body::Multipart(form);
+        self
+    }
+}
+
+/// The parts of a `multipart/form-data` body.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Form {
+    parts: Vec<(&'static str, FormValue)>,
+}
+
+#[derive(Debug, Clone)]
+enum FormValue {
+    File(FilePart),
+    #[allow(dead_code, reason = "used only by specs with text parts in multipart bodies")]
+    Text(String),
+}
+
+impl Form {
+    pub(crate) fn file(mut self, name: &'static str, file: FilePart) -> Self {
+        self.parts.push((name, FormValue::File(file)));
+        self
+    }
+
+    #[allow(dead_code, reason = "used only by specs with text parts in multipart bodies")]
+    pub(crate) fn text(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.parts.push((name, FormValue::Text(value.to_string())));
+        self
+    }
+
+    /// A fresh `reqwest` form; the bytes are shared, not copied.
+    pub(crate) fn to_reqwest(&self, operation_id: &'static str) -> Result<reqwest::multipart::Form, Error> {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in &self.parts {
+            let part = match value {
+                FormValue::Text(text) => reqwest::multipart::Part::text(text.clone()),
+                FormValue::File(file) => {
+                    let length = file.bytes.len() as u64;
+                    let body = reqwest::Body::from(file.bytes.clone());
+                    let mut part = reqwest::multipart::Part::stream_with_length(body, length);
+                    if let Some(file_name) = &file.file_name {
+                        part = part.file_name(file_name.clone());
+                    }
+                    part.mime_str(&file.content_type).map_err(|_| Error::InvalidRequest {
+                        operation: operation_id,
+                        message: format!("part `{name}` has an invalid content type {:?}", file.content_type),
+                    })?
+                }
+            };
+            form = form.part(*name, part);
+        }
+        Ok(form)
+    }
+}
+
+/// A file to upload as a part of a multipart request.
+///
+/// Build it from bytes in memory or from a file on disk; the file name and
+/// content type sent with it can be set either way.
+#[derive(Clone)]
+pub struct FilePart {
+    bytes: Bytes,
+    file_name: Option<String>,
+    content_type: String,
+}
+
+impl FilePart {
+    /// A part holding `bytes`, sent as `application/octet-stream` with no file name
+    /// until [`file_name`](Self::file_name) and [`content_type`](Self::content_type) say otherwise.
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
+        Self { bytes: bytes.into(), file_name: None, content_type: "application/octet-stream".to_owned() }
+    }
+
+    /// Reads a file; its name becomes the part's file name and its extension
+    /// chooses the content type (`.xml` is sent as `application/xml`).
+    pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let bytes = tokio::fs::read(path).await.map_err(|error| Error::InvalidRequest {
+            operation: "FilePart::from_path",
+            message: format!("cannot read {}: {error}", path.display()),
+        })?;
+        let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned());
+        let content_type = mime_guess::from_path(path).first_or_octet_stream().essence_str().to_owned();
+        Ok(Self { bytes: Bytes::from(bytes), file_name, content_type })
+    }
+
+    /// Sets the file name sent with the part.
+    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.file_name = Some(file_name.into());
+        self
+    }
+
+    /// Sets the content type sent with the part.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = content_type.into();
+        self
+    }
+
+    /// The content of the part.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+}
+
+impl std::fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilePart")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}

@@ -1,0 +1,112 @@
+//! Successful responses: status, headers and the typed body.
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use crate::error::{excerpt, ApiError, DecodeError, Error, ErrorDetails};
+
+/// A successful response with its decoded body.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// One header's value, when present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The `X-Total-Count` header, sent when a list operation asked for `count=true`.
+    pub fn total_count(&self) -> Option<u64> {
+        self.header("x-total-count")?.trim().parse().ok()
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, owned.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body, owned.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+/// Decodes the body of an error status as the model the spec declares for it.
+pub(crate) type ErrorDecoder = fn(u16, &[u8]) -> Option<Box<dyn ErrorDetails>>;
+
+/// A response as received, before the operation decodes it.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) operation_id: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl RawResponse {
+    /// A JSON body decoded as `T`.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(self, errors: ErrorDecoder) -> Result<Response<T>, Error> {
+        let raw = self.success(errors)?;
+        let deserializer = &mut serde_json::Deserializer::from_slice(&raw.body);
+        match serde_path_to_error::deserialize(deserializer) {
+            Ok(body) => Ok(Response { status: raw.status, headers: raw.headers, body }),
+            Err(error) => Err(Error::Decode(Box::new(DecodeError {
+                operation: raw.operation_id,
+                status: raw.status,
+                path: error.path().to_string(),
+                message: error.into_inner().to_string(),
+                excerpt: excerpt(&String::from_utf8_lossy(&raw.body)),
+            }))),
+        }
+    }
+
+    /// A text body (XML, plain text...) as a `String`.
+    pub(crate) fn text(self, errors: ErrorDecoder) -> Result<Response<String>, Error> {
+        let raw = self.success(errors)?;
+        match String::from_utf8(raw.body.to_vec()) {
+            Ok(body) => Ok(Response { status: raw.status, headers: raw.headers, body }),
+            Err(error) => Err(Error::Decode(Box::new(DecodeError {
+                operation: raw.operation_id,
+                status: raw.status,
+                path: String::new(),
+                message: format!("the body is not UTF-8 text: {error}"),
+                excerpt: excerpt(&String::from_utf8_lossy(&raw.body)),
+            }))),
+        }
+    }
+
+    /// A body the operation does not read (204 No Content and the like).
+    pub(crate) fn empty(self, errors: ErrorDecoder) -> Result<Response<()>, Error> {
+        let raw = self.success(errors)?;
+        Ok(Response { status: raw.status, headers: raw.headers, body: () })
+    }
+
+    fn success(self, errors: ErrorDecoder) -> Result<Self, Error> {
+        if self.status.is_success() {
+            return Ok(self);
+        }
+        let details = errors(self.status.as_u16(), &self.body);
+        let error = ApiError::new(self.operation_id, self.status, self.headers, &self.body, details);
+        Err(Error::Api(Box::new(error)))
+    }
+}

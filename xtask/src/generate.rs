@@ -1,0 +1,160 @@
+//! `cargo xtask generate [--check]`: the generator's only door to the filesystem.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use generator::format::RUST_HEADER;
+use generator::SpecSource;
+
+/// Whether to write the generated crate or only compare it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Rewrite files that differ.
+    Write,
+    /// Write nothing; fail on any difference.
+    Check,
+}
+
+/// The workspace root, found from this crate's manifest.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
+}
+
+/// Spec files read from a folder on disk.
+struct FolderSource {
+    folder: PathBuf,
+}
+
+impl SpecSource for FolderSource {
+    fn read(&self, path: &str) -> std::result::Result<String, String> {
+        fs::read_to_string(self.folder.join(path)).map_err(|error| error.to_string())
+    }
+
+    fn display(&self, path: &str) -> String {
+        self.folder.join(path).display().to_string()
+    }
+}
+
+/// Generates the crate for the spec at `spec` into `out`.
+pub fn run(spec: &Path, out: &Path, mode: Mode) -> Result<()> {
+    let started = Instant::now();
+    let folder = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root_name = spec.file_name().context("--spec must name the spec's root file")?.to_string_lossy().into_owned();
+    let source = FolderSource { folder: if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder } };
+    let generated = generator::generate(&source, &root_name).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let stale = stale_files(&generated.files, out)?;
+    let leftovers = leftover_files(&generated.files, out)?;
+    match mode {
+        Mode::Check => {
+            if stale.is_empty() && leftovers.is_empty() {
+                return Ok(());
+            }
+            let mut message = format!("{} is out of date with {}:\n", out.display(), spec.display());
+            for path in &stale {
+                message.push_str(&format!("  stale: {}\n", out.join(path).display()));
+            }
+            for path in &leftovers {
+                message.push_str(&format!("  no longer generated: {}\n", out.join(path).display()));
+            }
+            message.push_str("run `cargo xtask generate` to update it");
+            bail!(message)
+        }
+        Mode::Write => {
+            for file in generated.files.iter().filter(|file| stale.contains(&file.path)) {
+                let target = out.join(&file.path);
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+                }
+                fs::write(&target, &file.contents).with_context(|| format!("writing {}", target.display()))?;
+            }
+            for path in &leftovers {
+                let target = out.join(path);
+                fs::remove_file(&target).with_context(|| format!("removing {}", target.display()))?;
+            }
+            println!(
+                "generated {} files into {} ({} changed, {} removed, {} warnings) in {:.0?}",
+                generated.files.len(),
+                out.display(),
+                stale.len(),
+                leftovers.len(),
+                generated.warnings.len(),
+                started.elapsed()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Generated files whose checked-in copy is missing or different.
+fn stale_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
+    let mut stale = BTreeSet::new();
+    for file in files {
+        let current = fs::read(out.join(&file.path)).ok();
+        if current.as_deref() != Some(file.contents.as_bytes()) {
+            stale.insert(file.path.clone());
+        }
+    }
+    Ok(stale)
+}
+
+/// Files under `src/` marked generated that the spec no longer produces.
+/// Hand-written files (such as `tests/`) are never touched.
+fn leftover_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
+    let expected: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
+    let mut leftovers = BTreeSet::new();
+    let src = out.join("src");
+    let mut pending = vec![src.clone()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&folder) else { continue };
+        for entry in entries {
+            let path = entry.with_context(|| format!("listing {}", folder.display()))?.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(out).expect("walked from inside out").to_string_lossy().replace('\\', "/");
+            let marked = fs::read_to_string(&path).is_ok_and(|text| text.starts_with(RUST_HEADER));
+            if marked && !expected.contains(relative.as_str()) {
+                leftovers.insert(relative);
+            }
+        }
+    }
+    Ok(leftovers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` alone catches a checked-in client that drifted from the spec.
+    #[test]
+    fn checked_in_client_is_up_to_date() {
+        let root = workspace_root();
+        if let Err(error) = run(&root.join("spec/openapi.yaml"), &root.join("generated-client"), Mode::Check) {
+            panic!("{error}");
+        }
+    }
+
+    #[test]
+    fn check_mode_names_stale_files_and_the_fix() {
+        let out = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&out);
+        let root = workspace_root();
+        let error = run(&root.join("spec/openapi.yaml"), &out, Mode::Check).expect_err("an empty folder is stale");
+        let message = error.to_string();
+        assert!(message.contains("stale:") && message.contains("src/models.rs"), "{message}");
+        assert!(message.contains("run `cargo xtask generate`"), "{message}");
+        run(&root.join("spec/openapi.yaml"), &out, Mode::Write).expect("writes the crate");
+        run(&root.join("spec/openapi.yaml"), &out, Mode::Check).expect("fresh output is not stale");
+        fs::write(out.join("src/models.rs"), "// edited by hand\n").unwrap();
+        let message = run(&root.join("spec/openapi.yaml"), &out, Mode::Check).unwrap_err().to_string();
+        assert!(message.contains("src/models.rs"), "{message}");
+        fs::remove_dir_all(&out).unwrap();
+    }
+}

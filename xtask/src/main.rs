@@ -1,0 +1,51 @@
+//! Maintainer commands, run as `cargo xtask <command>`.
+
+mod generate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainer commands for the SailPoint client generator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// (Re)write the generated client crate from the OpenAPI spec.
+    Generate {
+        /// Write nothing; fail naming every file that differs from a fresh generation.
+        #[arg(long)]
+        check: bool,
+        /// Root file of the spec [default: spec/openapi.yaml].
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// Folder of the generated crate [default: generated-client].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate { check, spec, out } => {
+            let root = generate::workspace_root();
+            let spec = spec.unwrap_or_else(|| root.join("spec/openapi.yaml"));
+            let out = out.unwrap_or_else(|| root.join("generated-client"));
+            let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
+            generate::run(&spec, &out, mode)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
