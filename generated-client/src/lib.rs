@@ -5,8 +5,10 @@ mod client;
 mod error;
 mod request;
 mod response;
+
 #[rustfmt::skip]
 pub mod models;
+
 #[rustfmt::skip]
 pub mod operations;
 pub use client::{Client, ClientBuilder};
@@ -15,5 +17,6 @@ pub use error::{ApiError, DecodeError, Error, ErrorDetails};
 pub use models::*;
 pub use request::FilePart;
 pub use response::Response;
+
 /// The API's path on a tenant's host, from the spec's first server URL.
 pub(crate) const BASE_PATH: &str = "/v2024";

@@ -102,6 +102,7 @@ pub struct ConnectorDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::ConnectorDetailStatus>,
 }
+
 /// Release status of the connector.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
@@ -127,6 +128,7 @@ pub enum ConnectorDetailStatus {
     /// A value not in the spec, kept as sent.
     Unknown(::std::string::String),
 }
+
 impl ConnectorDetailStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -139,11 +141,13 @@ impl ConnectorDetailStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for ConnectorDetailStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ConnectorDetailStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -155,12 +159,14 @@ impl ::std::convert::From<&str> for ConnectorDetailStatus {
         }
     }
 }
+
 impl ::std::str::FromStr for ConnectorDetailStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ConnectorDetailStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -169,6 +175,7 @@ impl ::serde::Serialize for ConnectorDetailStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConnectorDetailStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -180,6 +187,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDetailStatus {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// One message of an error document, in one locale.
 #[derive(
     ::std::fmt::Debug,
@@ -203,6 +211,7 @@ pub struct ErrorMessageDto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+
 /// The error document SailPoint returns with most failed requests.
 #[derive(
     ::std::fmt::Debug,
@@ -232,6 +241,7 @@ pub struct ErrorResponseDto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub causes: ::std::option::Option<::std::vec::Vec<crate::models::ErrorMessageDto>>,
 }
+
 /// One operation of a JSON Patch document (RFC 6902).
 #[derive(
     ::std::fmt::Debug,
@@ -249,6 +259,7 @@ pub struct JsonPatchOperation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<crate::models::JsonPatchOperationValue>,
 }
+
 impl JsonPatchOperation {
     /// A `JsonPatchOperation` with the required fields set and the others empty.
     pub fn new(
@@ -262,6 +273,7 @@ impl JsonPatchOperation {
         }
     }
 }
+
 /// What the operation does.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
@@ -291,6 +303,7 @@ pub enum JsonPatchOperationOp {
     /// A value not in the spec, kept as sent.
     Unknown(::std::string::String),
 }
+
 impl JsonPatchOperationOp {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -305,11 +318,13 @@ impl JsonPatchOperationOp {
         }
     }
 }
+
 impl ::std::fmt::Display for JsonPatchOperationOp {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for JsonPatchOperationOp {
     fn from(value: &str) -> Self {
         match value {
@@ -323,12 +338,14 @@ impl ::std::convert::From<&str> for JsonPatchOperationOp {
         }
     }
 }
+
 impl ::std::str::FromStr for JsonPatchOperationOp {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for JsonPatchOperationOp {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -337,6 +354,7 @@ impl ::serde::Serialize for JsonPatchOperationOp {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -348,6 +366,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// The operand; needed by `add` and `replace`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
@@ -371,6 +390,7 @@ pub enum JsonPatchOperationValue {
     /// The value as `Object`.
     Object(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>),
 }
+
 /// The `JsonPatchOperationValueArrayItem` schema.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
@@ -390,6 +410,7 @@ pub enum JsonPatchOperationValueArrayItem {
     /// The value as `Object`.
     Object(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>),
 }
+
 /// The `Locale` schema.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
@@ -445,6 +466,7 @@ pub enum Locale {
     /// A value not in the spec, kept as sent.
     Unknown(::std::string::String),
 }
+
 impl Locale {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -472,11 +494,13 @@ impl Locale {
         }
     }
 }
+
 impl ::std::fmt::Display for Locale {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for Locale {
     fn from(value: &str) -> Self {
         match value {
@@ -503,12 +527,14 @@ impl ::std::convert::From<&str> for Locale {
         }
     }
 }
+
 impl ::std::str::FromStr for Locale {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for Locale {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -517,6 +543,7 @@ impl ::serde::Serialize for Locale {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Locale {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -528,6 +555,7 @@ impl<'de> ::serde::Deserialize<'de> for Locale {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// How the locale of a message was chosen: `DEFAULT` is the system's default locale, `REQUEST` the best match for the request's `Accept-Language` header. More values may appear in the future.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
@@ -549,6 +577,7 @@ pub enum LocaleOrigin {
     /// A value not in the spec, kept as sent.
     Unknown(::std::string::String),
 }
+
 impl LocaleOrigin {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -559,11 +588,13 @@ impl LocaleOrigin {
         }
     }
 }
+
 impl ::std::fmt::Display for LocaleOrigin {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for LocaleOrigin {
     fn from(value: &str) -> Self {
         match value {
@@ -573,12 +604,14 @@ impl ::std::convert::From<&str> for LocaleOrigin {
         }
     }
 }
+
 impl ::std::str::FromStr for LocaleOrigin {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for LocaleOrigin {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -587,6 +620,7 @@ impl ::serde::Serialize for LocaleOrigin {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -598,6 +632,7 @@ impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// The `TooManyRequestsBody` schema.
 #[derive(
     ::std::fmt::Debug,
@@ -612,6 +647,7 @@ pub struct TooManyRequestsBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::serde_json::Value>,
 }
+
 /// The `UnauthorizedBody` schema.
 #[derive(
     ::std::fmt::Debug,
@@ -626,6 +662,7 @@ pub struct UnauthorizedBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::serde_json::Value>,
 }
+
 /// The outcome of replacing one of a connector's files.
 #[derive(
     ::std::fmt::Debug,
@@ -655,6 +692,7 @@ pub struct UpdateDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::UpdateDetailStatus>,
 }
+
 /// Whether the update was applied.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
@@ -680,6 +718,7 @@ pub enum UpdateDetailStatus {
     /// A value not in the spec, kept as sent.
     Unknown(::std::string::String),
 }
+
 impl UpdateDetailStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -692,11 +731,13 @@ impl UpdateDetailStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for UpdateDetailStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for UpdateDetailStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -708,12 +749,14 @@ impl ::std::convert::From<&str> for UpdateDetailStatus {
         }
     }
 }
+
 impl ::std::str::FromStr for UpdateDetailStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for UpdateDetailStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -722,6 +765,7 @@ impl ::serde::Serialize for UpdateDetailStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for UpdateDetailStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -733,6 +777,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDetailStatus {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A connector as it appears in lists and creation responses.
 #[derive(
     ::std::fmt::Debug,
@@ -782,6 +827,7 @@ pub struct V3ConnectorDto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::V3ConnectorDtoStatus>,
 }
+
 /// Release status of the connector.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
@@ -807,6 +853,7 @@ pub enum V3ConnectorDtoStatus {
     /// A value not in the spec, kept as sent.
     Unknown(::std::string::String),
 }
+
 impl V3ConnectorDtoStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -819,11 +866,13 @@ impl V3ConnectorDtoStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for V3ConnectorDtoStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for V3ConnectorDtoStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -835,12 +884,14 @@ impl ::std::convert::From<&str> for V3ConnectorDtoStatus {
         }
     }
 }
+
 impl ::std::str::FromStr for V3ConnectorDtoStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for V3ConnectorDtoStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -849,6 +900,7 @@ impl ::serde::Serialize for V3ConnectorDtoStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for V3ConnectorDtoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -860,6 +912,7 @@ impl<'de> ::serde::Deserialize<'de> for V3ConnectorDtoStatus {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// What is needed to create a custom connector.
 #[derive(
     ::std::fmt::Debug,
@@ -887,6 +940,7 @@ pub struct V3CreateConnectorDto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::V3CreateConnectorDtoStatus>,
 }
+
 impl V3CreateConnectorDto {
     /// A `V3CreateConnectorDto` with the required fields set and the others empty.
     pub fn new(name: ::std::string::String, class_name: ::std::string::String) -> Self {
@@ -899,6 +953,7 @@ impl V3CreateConnectorDto {
         }
     }
 }
+
 /// Release status of the new connector.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
@@ -922,6 +977,7 @@ pub enum V3CreateConnectorDtoStatus {
     /// A value not in the spec, kept as sent.
     Unknown(::std::string::String),
 }
+
 impl V3CreateConnectorDtoStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -933,11 +989,13 @@ impl V3CreateConnectorDtoStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for V3CreateConnectorDtoStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for V3CreateConnectorDtoStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -948,12 +1006,14 @@ impl ::std::convert::From<&str> for V3CreateConnectorDtoStatus {
         }
     }
 }
+
 impl ::std::str::FromStr for V3CreateConnectorDtoStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for V3CreateConnectorDtoStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -962,6 +1022,7 @@ impl ::serde::Serialize for V3CreateConnectorDtoStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for V3CreateConnectorDtoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -17,6 +17,7 @@ impl crate::Client {
             locale: ::std::option::Option::None,
         }
     }
+
     /// Delete connector by script name
     ///
     /// Deletes a custom connector, found by its script name.
@@ -31,6 +32,7 @@ impl crate::Client {
             script_name: script_name.into(),
         }
     }
+
     /// Update connector by script name
     ///
     /// Changes a custom connector, found by its script name, with a JSON Patch (RFC 6902) document. The fields that can be patched are `connectorMetadata`, `applicationXml`, `correlationConfigXml` and `sourceConfigXml`.
@@ -44,9 +46,10 @@ impl crate::Client {
         crate::operations::UpdateConnector {
             client: ::std::clone::Clone::clone(self),
             script_name: script_name.into(),
-            body: body,
+            body,
         }
     }
+
     /// Get connector list
     ///
     /// Lists the connectors whose status is 'RELEASED', with filtering and paging.
@@ -62,6 +65,7 @@ impl crate::Client {
             locale: ::std::option::Option::None,
         }
     }
+
     /// Create custom connector
     ///
     /// Creates a custom connector.
@@ -73,9 +77,10 @@ impl crate::Client {
     ) -> crate::operations::CreateCustomConnector {
         crate::operations::CreateCustomConnector {
             client: ::std::clone::Clone::clone(self),
-            body: body,
+            body,
         }
     }
+
     /// Get connector source configuration
     ///
     /// Returns a connector's source configuration, found by its script name.
@@ -90,6 +95,7 @@ impl crate::Client {
             script_name: script_name.into(),
         }
     }
+
     /// Update connector source configuration
     ///
     /// Replaces a connector's source configuration, found by its script name.
@@ -103,9 +109,10 @@ impl crate::Client {
         crate::operations::PutConnectorSourceConfig {
             client: ::std::clone::Clone::clone(self),
             script_name: script_name.into(),
-            file: file,
+            file,
         }
     }
+
     /// Get connector translations
     ///
     /// Returns a connector's translations, found by its script name.
@@ -119,9 +126,10 @@ impl crate::Client {
         crate::operations::GetConnectorTranslations {
             client: ::std::clone::Clone::clone(self),
             script_name: script_name.into(),
-            locale: locale,
+            locale,
         }
     }
+
     /// Update connector translations
     ///
     /// Replaces a connector's translations, found by its script name.
@@ -136,10 +144,11 @@ impl crate::Client {
         crate::operations::PutConnectorTranslations {
             client: ::std::clone::Clone::clone(self),
             script_name: script_name.into(),
-            locale: locale,
-            file: file,
+            locale,
+            file,
         }
     }
+
     /// Get connector source template
     ///
     /// Returns a connector's source template, found by its script name.
@@ -154,6 +163,7 @@ impl crate::Client {
             script_name: script_name.into(),
         }
     }
+
     /// Update connector source template
     ///
     /// Replaces a connector's source template, found by its script name.
@@ -167,9 +177,10 @@ impl crate::Client {
         crate::operations::PutConnectorSourceTemplate {
             client: ::std::clone::Clone::clone(self),
             script_name: script_name.into(),
-            file: file,
+            file,
         }
     }
+
     /// Get connector correlation configuration
     ///
     /// Returns a connector's correlation configuration, found by its script name.
@@ -184,6 +195,7 @@ impl crate::Client {
             script_name: script_name.into(),
         }
     }
+
     /// Update connector correlation configuration
     ///
     /// Replaces a connector's correlation configuration, found by its script name.
@@ -197,10 +209,11 @@ impl crate::Client {
         crate::operations::PutConnectorCorrelationConfig {
             client: ::std::clone::Clone::clone(self),
             script_name: script_name.into(),
-            file: file,
+            file,
         }
     }
 }
+
 /// Request builder for `GET /connectors/{scriptName}` ([`Client::get_connector`](crate::Client::get_connector)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -209,9 +222,11 @@ pub struct GetConnector {
     script_name: ::std::string::String,
     locale: ::std::option::Option<crate::models::Locale>,
 }
+
 impl GetConnector {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "getConnector";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -222,6 +237,7 @@ impl GetConnector {
         self.script_name = script_name.into();
         self
     }
+
     /// Locale to apply; when no usable locale is given the server uses "en".
     ///
     /// Sent as the `locale` query parameter.
@@ -229,6 +245,7 @@ impl GetConnector {
         self.locale = ::std::option::Option::Some(locale);
         self
     }
+
     /// Sets or clears [`locale`](Self::locale).
     pub fn set_locale(
         mut self,
@@ -237,6 +254,7 @@ impl GetConnector {
         self.locale = locale;
         self
     }
+
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -265,6 +283,7 @@ impl GetConnector {
         let response = self.client.execute(request).await?;
         response.json(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -281,6 +300,7 @@ impl GetConnector {
         }
     }
 }
+
 /// Request builder for `DELETE /connectors/{scriptName}` ([`Client::delete_custom_connector`](crate::Client::delete_custom_connector)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -288,9 +308,11 @@ pub struct DeleteCustomConnector {
     client: crate::Client,
     script_name: ::std::string::String,
 }
+
 impl DeleteCustomConnector {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "deleteCustomConnector";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -301,6 +323,7 @@ impl DeleteCustomConnector {
         self.script_name = script_name.into();
         self
     }
+
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -320,6 +343,7 @@ impl DeleteCustomConnector {
         let response = self.client.execute(request).await?;
         response.empty(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -336,6 +360,7 @@ impl DeleteCustomConnector {
         }
     }
 }
+
 /// Request builder for `PATCH /connectors/{scriptName}` ([`Client::update_connector`](crate::Client::update_connector)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -344,9 +369,11 @@ pub struct UpdateConnector {
     script_name: ::std::string::String,
     body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
 }
+
 impl UpdateConnector {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "updateConnector";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -357,6 +384,7 @@ impl UpdateConnector {
         self.script_name = script_name.into();
         self
     }
+
     /// The patch operations to apply to the connector.
     pub fn body(
         mut self,
@@ -365,6 +393,7 @@ impl UpdateConnector {
         self.body = body;
         self
     }
+
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -390,6 +419,7 @@ impl UpdateConnector {
         let response = self.client.execute(request).await?;
         response.json(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -406,6 +436,7 @@ impl UpdateConnector {
         }
     }
 }
+
 /// Request builder for `GET /connectors` ([`Client::get_connector_list`](crate::Client::get_connector_list)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -417,9 +448,11 @@ pub struct GetConnectorList {
     count: ::std::option::Option<bool>,
     locale: ::std::option::Option<crate::models::Locale>,
 }
+
 impl GetConnectorList {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "getConnectorList";
+
     /// Filter expression in SailPoint's standard filter syntax. Supported fields and operators: **name** (*sw*, *co*), **type** (*sw*, *co*, *eq*), **directConnect** (*eq*), **category** (*eq*), **features** (*ca*), **labels** (*ca*).
     ///
     /// Sent as the `filters` query parameter.
@@ -430,6 +463,7 @@ impl GetConnectorList {
         self.filters = ::std::option::Option::Some(filters.into());
         self
     }
+
     /// Sets or clears [`filters`](Self::filters).
     pub fn set_filters(
         mut self,
@@ -438,6 +472,7 @@ impl GetConnectorList {
         self.filters = filters;
         self
     }
+
     /// Largest number of items to return in one page (SailPoint's standard collection parameters).
     ///
     /// Sent as the `limit` query parameter. The server's default is `250`. Allowed values: 0 to 250.
@@ -445,11 +480,13 @@ impl GetConnectorList {
         self.limit = ::std::option::Option::Some(limit);
         self
     }
+
     /// Sets or clears [`limit`](Self::limit).
     pub fn set_limit(mut self, limit: ::std::option::Option<i32>) -> Self {
         self.limit = limit;
         self
     }
+
     /// Number of items of the full result set to skip; used with `limit` to page through results.
     ///
     /// Sent as the `offset` query parameter. The server's default is `0`. Allowed values: at least 0.
@@ -457,11 +494,13 @@ impl GetConnectorList {
         self.offset = ::std::option::Option::Some(offset);
         self
     }
+
     /// Sets or clears [`offset`](Self::offset).
     pub fn set_offset(mut self, offset: ::std::option::Option<i32>) -> Self {
         self.offset = offset;
         self
     }
+
     /// When true, the server reports in the `X-Total-Count` response header how many items match when `limit` and `offset` are ignored. Counting costs the server time, so only ask for it when the total is needed.
     ///
     /// Sent as the `count` query parameter. The server's default is `false`.
@@ -469,11 +508,13 @@ impl GetConnectorList {
         self.count = ::std::option::Option::Some(count);
         self
     }
+
     /// Sets or clears [`count`](Self::count).
     pub fn set_count(mut self, count: ::std::option::Option<bool>) -> Self {
         self.count = count;
         self
     }
+
     /// Locale to apply; when no usable locale is given the server uses "en".
     ///
     /// Sent as the `locale` query parameter.
@@ -481,6 +522,7 @@ impl GetConnectorList {
         self.locale = ::std::option::Option::Some(locale);
         self
     }
+
     /// Sets or clears [`locale`](Self::locale).
     pub fn set_locale(
         mut self,
@@ -489,6 +531,7 @@ impl GetConnectorList {
         self.locale = locale;
         self
     }
+
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -528,6 +571,7 @@ impl GetConnectorList {
         let response = self.client.execute(request).await?;
         response.json(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -544,6 +588,7 @@ impl GetConnectorList {
         }
     }
 }
+
 /// Request builder for `POST /connectors` ([`Client::create_custom_connector`](crate::Client::create_custom_connector)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -551,14 +596,17 @@ pub struct CreateCustomConnector {
     client: crate::Client,
     body: crate::models::V3CreateConnectorDto,
 }
+
 impl CreateCustomConnector {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "createCustomConnector";
+
     /// The request body.
     pub fn body(mut self, body: crate::models::V3CreateConnectorDto) -> Self {
         self.body = body;
         self
     }
+
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -579,6 +627,7 @@ impl CreateCustomConnector {
         let response = self.client.execute(request).await?;
         response.json(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -595,6 +644,7 @@ impl CreateCustomConnector {
         }
     }
 }
+
 /// Request builder for `GET /connectors/{scriptName}/source-config` ([`Client::get_connector_source_config`](crate::Client::get_connector_source_config)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -602,9 +652,11 @@ pub struct GetConnectorSourceConfig {
     client: crate::Client,
     script_name: ::std::string::String,
 }
+
 impl GetConnectorSourceConfig {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "getConnectorSourceConfig";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -615,6 +667,7 @@ impl GetConnectorSourceConfig {
         self.script_name = script_name.into();
         self
     }
+
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -636,6 +689,7 @@ impl GetConnectorSourceConfig {
         let response = self.client.execute(request).await?;
         response.text(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -652,6 +706,7 @@ impl GetConnectorSourceConfig {
         }
     }
 }
+
 /// Request builder for `PUT /connectors/{scriptName}/source-config` ([`Client::put_connector_source_config`](crate::Client::put_connector_source_config)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -660,9 +715,11 @@ pub struct PutConnectorSourceConfig {
     script_name: ::std::string::String,
     file: crate::FilePart,
 }
+
 impl PutConnectorSourceConfig {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "putConnectorSourceConfig";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -673,6 +730,7 @@ impl PutConnectorSourceConfig {
         self.script_name = script_name.into();
         self
     }
+
     /// The connector's source configuration XML file.
     ///
     /// Sent as the `file` part of the multipart form.
@@ -680,6 +738,7 @@ impl PutConnectorSourceConfig {
         self.file = file;
         self
     }
+
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -710,6 +769,7 @@ impl PutConnectorSourceConfig {
         let response = self.client.execute(request).await?;
         response.json(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -726,6 +786,7 @@ impl PutConnectorSourceConfig {
         }
     }
 }
+
 /// Request builder for `GET /connectors/{scriptName}/translations/{locale}` ([`Client::get_connector_translations`](crate::Client::get_connector_translations)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -734,9 +795,11 @@ pub struct GetConnectorTranslations {
     script_name: ::std::string::String,
     locale: crate::models::Locale,
 }
+
 impl GetConnectorTranslations {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "getConnectorTranslations";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -747,6 +810,7 @@ impl GetConnectorTranslations {
         self.script_name = script_name.into();
         self
     }
+
     /// Locale to apply; when no usable locale is given the server uses "en".
     ///
     /// Sent as the `locale` path parameter.
@@ -754,6 +818,7 @@ impl GetConnectorTranslations {
         self.locale = locale;
         self
     }
+
     /// Sends the request and returns the `text/plain` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -782,6 +847,7 @@ impl GetConnectorTranslations {
         let response = self.client.execute(request).await?;
         response.text(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -798,6 +864,7 @@ impl GetConnectorTranslations {
         }
     }
 }
+
 /// Request builder for `PUT /connectors/{scriptName}/translations/{locale}` ([`Client::put_connector_translations`](crate::Client::put_connector_translations)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -807,9 +874,11 @@ pub struct PutConnectorTranslations {
     locale: crate::models::Locale,
     file: crate::FilePart,
 }
+
 impl PutConnectorTranslations {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "putConnectorTranslations";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -820,6 +889,7 @@ impl PutConnectorTranslations {
         self.script_name = script_name.into();
         self
     }
+
     /// Locale to apply; when no usable locale is given the server uses "en".
     ///
     /// Sent as the `locale` path parameter.
@@ -827,6 +897,7 @@ impl PutConnectorTranslations {
         self.locale = locale;
         self
     }
+
     /// The connector's translations file for the locale (a Java properties file).
     ///
     /// Sent as the `file` part of the multipart form.
@@ -834,6 +905,7 @@ impl PutConnectorTranslations {
         self.file = file;
         self
     }
+
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -871,6 +943,7 @@ impl PutConnectorTranslations {
         let response = self.client.execute(request).await?;
         response.json(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -887,6 +960,7 @@ impl PutConnectorTranslations {
         }
     }
 }
+
 /// Request builder for `GET /connectors/{scriptName}/source-template` ([`Client::get_connector_source_template`](crate::Client::get_connector_source_template)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -894,9 +968,11 @@ pub struct GetConnectorSourceTemplate {
     client: crate::Client,
     script_name: ::std::string::String,
 }
+
 impl GetConnectorSourceTemplate {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "getConnectorSourceTemplate";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -907,6 +983,7 @@ impl GetConnectorSourceTemplate {
         self.script_name = script_name.into();
         self
     }
+
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -928,6 +1005,7 @@ impl GetConnectorSourceTemplate {
         let response = self.client.execute(request).await?;
         response.text(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -944,6 +1022,7 @@ impl GetConnectorSourceTemplate {
         }
     }
 }
+
 /// Request builder for `PUT /connectors/{scriptName}/source-template` ([`Client::put_connector_source_template`](crate::Client::put_connector_source_template)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -952,9 +1031,11 @@ pub struct PutConnectorSourceTemplate {
     script_name: ::std::string::String,
     file: crate::FilePart,
 }
+
 impl PutConnectorSourceTemplate {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "putConnectorSourceTemplate";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -965,6 +1046,7 @@ impl PutConnectorSourceTemplate {
         self.script_name = script_name.into();
         self
     }
+
     /// The connector's source template XML file.
     ///
     /// Sent as the `file` part of the multipart form.
@@ -972,6 +1054,7 @@ impl PutConnectorSourceTemplate {
         self.file = file;
         self
     }
+
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -1002,6 +1085,7 @@ impl PutConnectorSourceTemplate {
         let response = self.client.execute(request).await?;
         response.json(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1018,6 +1102,7 @@ impl PutConnectorSourceTemplate {
         }
     }
 }
+
 /// Request builder for `GET /connectors/{scriptName}/correlation-config` ([`Client::get_connector_correlation_config`](crate::Client::get_connector_correlation_config)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1025,9 +1110,11 @@ pub struct GetConnectorCorrelationConfig {
     client: crate::Client,
     script_name: ::std::string::String,
 }
+
 impl GetConnectorCorrelationConfig {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "getConnectorCorrelationConfig";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -1038,6 +1125,7 @@ impl GetConnectorCorrelationConfig {
         self.script_name = script_name.into();
         self
     }
+
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -1061,6 +1149,7 @@ impl GetConnectorCorrelationConfig {
         let response = self.client.execute(request).await?;
         response.text(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1077,6 +1166,7 @@ impl GetConnectorCorrelationConfig {
         }
     }
 }
+
 /// Request builder for `PUT /connectors/{scriptName}/correlation-config` ([`Client::put_connector_correlation_config`](crate::Client::put_connector_correlation_config)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1085,9 +1175,11 @@ pub struct PutConnectorCorrelationConfig {
     script_name: ::std::string::String,
     file: crate::FilePart,
 }
+
 impl PutConnectorCorrelationConfig {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "putConnectorCorrelationConfig";
+
     /// Script name of the connector, the unique identifier it was given when created.
     ///
     /// Sent as the `scriptName` path parameter.
@@ -1098,6 +1190,7 @@ impl PutConnectorCorrelationConfig {
         self.script_name = script_name.into();
         self
     }
+
     /// The connector's correlation configuration XML file.
     ///
     /// Sent as the `file` part of the multipart form.
@@ -1105,6 +1198,7 @@ impl PutConnectorCorrelationConfig {
         self.file = file;
         self
     }
+
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
@@ -1137,6 +1231,7 @@ impl PutConnectorCorrelationConfig {
         let response = self.client.execute(request).await?;
         response.json(Self::decode_error)
     }
+
     fn decode_error(
         status: u16,
         body: &[u8],

@@ -13,40 +13,30 @@ pub fn rust_file(tokens: TokenStream) -> String {
         Ok(file) => file,
         Err(error) => panic!("codegen produced invalid Rust ({error}):\n{tokens}"),
     };
-    let body = prettyplease::unparse(&file);
-    // Module-level doc attributes print as `#![doc = "..."]`; make them `//!`.
-    format!("{RUST_HEADER}\n{}", normalize(&body))
+    format!("{RUST_HEADER}\n{}", space_items(&prettyplease::unparse(&file)))
 }
 
-/// Turns `#[doc = " text"]` / `#![doc = "..."]` lines back into `///` and `//!`
-/// comments, so the generated code reads like hand-written code.
-fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Puts a blank line between an item that ends with `}` and the documented
+/// or attributed item after it, as a person would write it.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous = "";
     for line in text.lines() {
         let trimmed = line.trim_start();
-        let indent = &line[..line.len() - trimmed.len()];
-        let converted = doc_comment(trimmed, "#![doc = ", "//!").or_else(|| doc_comment(trimmed, "#[doc = ", "///"));
-        match converted {
-            Some(comment) => out.push_str(&format!("{indent}{comment}")),
-            None => out.push_str(line),
+        let indent = line.len() - trimmed.len();
+        let previous_trimmed = previous.trim_start();
+        let previous_indent = previous.len() - previous_trimmed.len();
+        let starts_item =
+            ["///", "#[", "pub ", "fn ", "impl", "mod ", "async fn "].iter().any(|p| trimmed.starts_with(p));
+        let starts_documented = trimmed.starts_with("///") || trimmed.starts_with("#[");
+        let after_block = previous_trimmed == "}" && starts_item;
+        let after_statement = previous_trimmed.ends_with(';') && starts_documented;
+        if (after_block || after_statement) && indent == previous_indent {
+            out.push('\n');
         }
+        out.push_str(line);
         out.push('\n');
-    }
-    while out.ends_with("\n\n") {
-        out.pop();
+        previous = line;
     }
     out
-}
-
-fn doc_comment(line: &str, prefix: &str, marker: &str) -> Option<String> {
-    let literal = line.strip_prefix(prefix)?.strip_suffix(']')?;
-    let text: String = syn::parse_str::<syn::LitStr>(literal).ok()?.value();
-    if text.contains('\n') {
-        return None;
-    }
-    if text.is_empty() {
-        Some(marker.to_owned())
-    } else {
-        Some(format!("{marker}{text}"))
-    }
 }

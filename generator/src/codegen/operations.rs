@@ -102,7 +102,9 @@ fn client_method(operation: &Operation) -> TokenStream {
     });
     let inits = inputs.iter().map(|input| {
         let field = &input.field;
-        if input.required {
+        if input.required && input.convert.to_string() == field.to_string() {
+            quote!(#field)
+        } else if input.required {
             let convert = &input.convert;
             quote!(#field: #convert)
         } else {
