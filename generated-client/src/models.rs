@@ -180,11 +180,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDetailStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -359,11 +358,10 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -548,11 +546,10 @@ impl<'de> ::serde::Deserialize<'de> for Locale {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -625,11 +622,10 @@ impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -770,11 +766,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDetailStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -905,11 +900,10 @@ impl<'de> ::serde::Deserialize<'de> for V3ConnectorDtoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1027,10 +1021,9 @@ impl<'de> ::serde::Deserialize<'de> for V3CreateConnectorDtoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }

@@ -175,8 +175,8 @@ fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> To
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_ref()))
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
             }
         }
     }
