@@ -102,7 +102,7 @@ fn client_method(operation: &Operation) -> TokenStream {
     });
     let inits = inputs.iter().map(|input| {
         let field = &input.field;
-        if input.required && input.convert.to_string() == field.to_string() {
+        if input.required && *field == input.convert.to_string() {
             quote!(#field)
         } else if input.required {
             let convert = &input.convert;
