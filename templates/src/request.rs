@@ -127,6 +127,16 @@ impl Form {
                     let body = reqwest::Body::from(file.bytes.clone());
                     let mut part = reqwest::multipart::Part::stream_with_length(body, length);
                     if let Some(file_name) = &file.file_name {
+                        // `reqwest` escapes quotes but copies CR and LF as they are,
+                        // which would let a file name add headers to the part.
+                        if file_name.chars().any(char::is_control) {
+                            return Err(Error::InvalidRequest {
+                                operation: operation_id,
+                                message: format!(
+                                    "part `{name}` has a file name with control characters: {file_name:?}"
+                                ),
+                            });
+                        }
                         part = part.file_name(file_name.clone());
                     }
                     part.mime_str(&file.content_type).map_err(|_| Error::InvalidRequest {
@@ -168,7 +178,11 @@ impl FilePart {
             message: format!("cannot read {}: {error}", path.display()),
         })?;
         let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned());
-        let content_type = mime_guess::from_path(path).first_or_octet_stream().essence_str().to_owned();
+        let content_type = match mime_guess::from_path(path).first_or_octet_stream().essence_str() {
+            // `mime_guess` knows `.xml` only as `text/xml`; RFC 7303 prefers `application/xml`.
+            "text/xml" => "application/xml".to_owned(),
+            other => other.to_owned(),
+        };
         Ok(Self { bytes: Bytes::from(bytes), file_name, content_type })
     }
 

@@ -73,7 +73,9 @@ impl RawResponse {
             Err(error) => Err(Error::Decode(Box::new(DecodeError {
                 operation: raw.operation_id,
                 status: raw.status,
-                path: error.path().to_string(),
+                // `serde_path_to_error` shows the document itself as `.`;
+                // `DecodeError::path` promises an empty path there.
+                path: Some(error.path().to_string()).filter(|path| path != ".").unwrap_or_default(),
                 message: error.into_inner().to_string(),
                 excerpt: excerpt(&String::from_utf8_lossy(&raw.body)),
             }))),
