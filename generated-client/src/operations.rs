@@ -572,6 +572,36 @@ impl GetConnectorList {
         response.json(Self::decode_error)
     }
 
+    /// Streams every item of every page, fetching a page only when the stream needs it.
+    ///
+    /// Pages hold `limit` items (250 unless set), starting at `offset` (0 unless set); every other parameter applies to each page. See [`Items`](crate::Items).
+    pub fn items(self) -> crate::Items<crate::models::V3ConnectorDto> {
+        let first = crate::paginate::Page {
+            offset: self.offset.map_or(0, |value| u64::try_from(value).unwrap_or(0)),
+            limit: self
+                .limit
+                .map_or(250, |value| u64::try_from(value).unwrap_or(250))
+                .max(1),
+            count: true,
+        };
+        let fetch = move |
+            page: crate::paginate::Page,
+        | -> crate::paginate::PageFuture<crate::models::V3ConnectorDto> {
+            let mut request = ::std::clone::Clone::clone(&self);
+            request.offset = ::std::option::Option::Some(
+                i32::try_from(page.offset).unwrap_or(i32::MAX),
+            );
+            request.limit = ::std::option::Option::Some(
+                i32::try_from(page.limit).unwrap_or(i32::MAX),
+            );
+            if page.count {
+                request.count = ::std::option::Option::Some(true);
+            }
+            ::std::boxed::Box::pin(request.send())
+        };
+        crate::Items::new(::std::boxed::Box::new(fetch), first)
+    }
+
     fn decode_error(
         status: u16,
         body: &[u8],

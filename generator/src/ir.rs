@@ -57,6 +57,8 @@ pub struct Operation {
     pub success: SuccessResponse,
     /// Declared error responses, by status.
     pub errors: Vec<ErrorResponse>,
+    /// How to page through the results, for `limit`/`offset` list operations.
+    pub pagination: Option<Pagination>,
     /// Where the operation is defined.
     pub origin: Location,
 }
@@ -100,6 +102,27 @@ pub struct Param {
     pub default: Option<String>,
     /// Inclusive bounds, rendered for documentation.
     pub bounds: Option<String>,
+    /// The largest value allowed, for integers that declare one.
+    pub maximum: Option<i64>,
+}
+
+/// A list operation paged with `limit` and `offset` query parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Field of the `limit` parameter.
+    pub limit_field: String,
+    /// Type of the `limit` parameter (`I32` or `I64`).
+    pub limit_type: Type,
+    /// Field of the `offset` parameter.
+    pub offset_field: String,
+    /// Type of the `offset` parameter.
+    pub offset_type: Type,
+    /// Field of a boolean `count` parameter that asks for `X-Total-Count`.
+    pub count_field: Option<String>,
+    /// Page size when the caller sets no limit: the largest the spec allows.
+    pub page_size: u64,
+    /// Type of one item of the page.
+    pub item: Type,
 }
 
 /// A request body.

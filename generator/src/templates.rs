@@ -13,10 +13,14 @@ pub(crate) const README_SKELETON: &str = include_str!("../../templates/README.md
 const FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../templates/Cargo.toml")),
     ("rustfmt.toml", include_str!("../../templates/rustfmt.toml")),
+    ("src/auth.rs", include_str!("../../templates/src/auth.rs")),
     ("src/client.rs", include_str!("../../templates/src/client.rs")),
+    ("src/config.rs", include_str!("../../templates/src/config.rs")),
     ("src/error.rs", include_str!("../../templates/src/error.rs")),
+    ("src/paginate.rs", include_str!("../../templates/src/paginate.rs")),
     ("src/request.rs", include_str!("../../templates/src/request.rs")),
     ("src/response.rs", include_str!("../../templates/src/response.rs")),
+    ("src/retry.rs", include_str!("../../templates/src/retry.rs")),
 ];
 
 /// The template files, each with the "generated" line in its own comment syntax.

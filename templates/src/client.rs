@@ -1,27 +1,36 @@
-//! The client: where requests go, how they are authorised and sent.
+//! The client: where requests go, how they are authorised, sent and retried.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::StatusCode;
+use tracing::Instrument;
 use url::Url;
 
+use crate::auth::{AccessToken, ClientCredentials, StaticToken, TokenCache, TokenSource};
+use crate::config::{self, Settings};
 use crate::error::Error;
 use crate::request::{Body, Request};
 use crate::response::RawResponse;
+use crate::retry::RetryPolicy;
 
 /// Time allowed to open a connection, unless configured otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for a whole request and response, unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long before it expires a token is refreshed, unless configured otherwise.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// `User-Agent` sent with every request.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// A client for the API. Cheap to clone: clones share one connection pool.
+/// A client for the API. Cheap to clone: clones share one connection pool
+/// and one access token.
 ///
 /// Every operation is a method returning a request builder; finish it with
-/// `.send().await`.
+/// `.send().await`. Authentication, token refresh and retries happen inside.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -31,7 +40,8 @@ struct Inner {
     http: reqwest::Client,
     /// The API root, e.g. `https://acme.api.identitynow.com/v2024`, without a trailing `/`.
     base_url: String,
-    token: Secret,
+    tokens: TokenCache,
+    retry: RetryPolicy,
 }
 
 impl Client {
@@ -41,6 +51,12 @@ impl Client {
     /// the API's path (`/v2024`) is added unless the URL already ends with it.
     pub fn new(base_url: &str, token: impl Into<String>) -> Result<Self, Error> {
         Self::builder().base_url(base_url).token(token).build()
+    }
+
+    /// A client configured from the environment, then from the SailPoint
+    /// CLI's config file; see [`ClientBuilder::with_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().with_env()?.build()
     }
 
     /// A builder for every setting.
@@ -53,8 +69,59 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends a request and reads the whole response.
+    /// Sends a request, with authentication and retries, and reads the
+    /// whole response. A non-2xx status is returned as a response: the
+    /// operation decodes it into its typed error.
     pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let operation = request.operation_id;
+        let url = self.url(&request)?;
+        let mut attempt = 1;
+        let mut replayed_after_401 = false;
+        loop {
+            let token = self.inner.tokens.token().await?;
+            let span = tracing::debug_span!(
+                "request",
+                operation,
+                method = %request.method,
+                path = %request.path,
+                attempt,
+                status = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let outcome = self.send_once(&request, url.clone(), &token).instrument(span.clone()).await;
+            span.record("elapsed_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+            let wait = match &outcome {
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    if response.status == StatusCode::UNAUTHORIZED
+                        && !replayed_after_401
+                        && self.inner.tokens.reject(&token).await
+                    {
+                        replayed_after_401 = true;
+                        tracing::debug!(parent: &span, "token rejected: refreshing it and sending again");
+                        continue;
+                    }
+                    self.inner.retry.after_response(&request.method, response.status, &response.headers, attempt)
+                }
+                Err(Error::Transport { source, .. }) if source.is_connect() => {
+                    self.inner.retry.after_connect_error(&request.method, attempt)
+                }
+                Err(_) => None,
+            };
+            match wait {
+                Some(wait) => {
+                    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+                    tracing::info!(parent: &span, wait_ms, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return outcome,
+            }
+        }
+    }
+
+    fn url(&self, request: &Request) -> Result<Url, Error> {
         let operation = request.operation_id;
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
             .map_err(|error| Error::InvalidRequest { operation, message: format!("invalid URL: {error}") })?;
@@ -64,11 +131,15 @@ impl Client {
                 pairs.append_pair(name, value);
             }
         }
+        Ok(url)
+    }
+
+    /// One attempt. The body is rebuilt from the request, so a retried
+    /// multipart upload sends the whole form again.
+    async fn send_once(&self, request: &Request, url: Url, token: &AccessToken) -> Result<RawResponse, Error> {
+        let operation = request.operation_id;
         let mut builder = self.inner.http.request(request.method.clone(), url).headers(request.headers.clone());
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.inner.token.0))
-            .map_err(|_| Error::Config("the token contains characters not allowed in a header".to_owned()))?;
-        authorization.set_sensitive(true);
-        builder = builder.header(AUTHORIZATION, authorization);
+        builder = builder.header(AUTHORIZATION, bearer(token.secret())?);
         builder = match &request.body {
             Body::Empty => builder,
             Body::Bytes { content_type, bytes } => builder.header(CONTENT_TYPE, *content_type).body(bytes.clone()),
@@ -89,22 +160,63 @@ impl Client {
     }
 }
 
+/// The `Authorization` header for a token, marked sensitive so it is never logged.
+fn bearer(token: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| Error::Config("the access token contains characters not allowed in a header".to_owned()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").field("base_url", &self.inner.base_url).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("tokens", &self.inner.tokens)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How the client authenticates.
+#[derive(Clone)]
+enum Auth {
+    Token(AccessToken),
+    ClientCredentials { client_id: String, client_secret: String },
+    Source(Arc<dyn TokenSource>),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Token(_) => f.write_str("Token(<redacted>)"),
+            Auth::ClientCredentials { client_id, .. } => f
+                .debug_struct("ClientCredentials")
+                .field("client_id", client_id)
+                .field("client_secret", &"<redacted>")
+                .finish(),
+            Auth::Source(source) => f.debug_tuple("Source").field(source).finish(),
+        }
     }
 }
 
 /// Settings for a [`Client`].
-#[derive(Default)]
+///
+/// Precedence, highest first: what is set on the builder, then environment
+/// variables, then the SailPoint CLI's config file (see [`with_env`](Self::with_env)).
+#[derive(Debug, Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    token: Option<Secret>,
+    credentials: Option<Auth>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     allow_http: bool,
+    retry: Option<RetryPolicy>,
+    refresh_margin: Option<Duration>,
+    /// Where `with_env` looked, for error messages.
+    looked_at: Vec<String>,
 }
 
 impl ClientBuilder {
@@ -115,9 +227,36 @@ impl ClientBuilder {
         self
     }
 
-    /// A bearer token obtained elsewhere.
+    /// A bearer token obtained elsewhere, used until the server rejects it.
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret(token.into()));
+        self.credentials = Some(Auth::Token(AccessToken::new(token, None)));
+        self
+    }
+
+    /// OAuth2 client credentials (a personal access token's or an API
+    /// client's id and secret), exchanged at `{host}/oauth/token` for a
+    /// token that is cached and refreshed before it expires.
+    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        self.credentials =
+            Some(Auth::ClientCredentials { client_id: client_id.into(), client_secret: client_secret.into() });
+        self
+    }
+
+    /// Tokens from the caller's own source.
+    pub fn token_source(mut self, source: impl TokenSource + 'static) -> Self {
+        self.credentials = Some(Auth::Source(Arc::new(source)));
+        self
+    }
+
+    /// How long before it expires a token is refreshed (default 60 s).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = Some(margin);
+        self
+    }
+
+    /// When and how requests are retried (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -147,17 +286,102 @@ impl ClientBuilder {
     }
 
     /// Allows a plain `http://` base URL, for local testing. Without it only
-    /// `https://` is accepted, so a token never travels unencrypted.
+    /// `https://` is accepted, so credentials never travel unencrypted.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
     }
 
+    /// Fills what is not set yet from the environment variables
+    /// [`SAIL_BASE_URL`](crate::ENV_BASE_URL), [`SAIL_CLIENT_ID`](crate::ENV_CLIENT_ID),
+    /// [`SAIL_CLIENT_SECRET`](crate::ENV_CLIENT_SECRET) and
+    /// [`SAIL_ACCESS_TOKEN`](crate::ENV_ACCESS_TOKEN) or, when none of them is
+    /// set, from the active environment of the SailPoint CLI's config file
+    /// `~/.sailpoint/config.yaml` (`activeenvironment`,
+    /// `environments.<name>.baseurl`, `.pat.clientid`, `.pat.clientsecret`).
+    ///
+    /// An access token wins over client credentials. A malformed config file
+    /// is an error; a missing one is not.
+    pub fn with_env(self) -> Result<Self, Error> {
+        let lookup = |name: &str| std::env::var(name).ok();
+        let file = config::default_config_file(&lookup);
+        self.with_env_from(lookup, file)
+    }
+
+    /// [`with_env`](Self::with_env) with the variables read through `lookup`
+    /// and the config file at `config_file` (none when `None`).
+    pub fn with_env_from(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+        config_file: Option<PathBuf>,
+    ) -> Result<Self, Error> {
+        let settings = match config::from_env(&lookup) {
+            Some(settings) => Some(settings),
+            None => {
+                self.looked_at.push(format!(
+                    "the environment variables {}, {}, {}, {} (none set)",
+                    config::ENV_BASE_URL,
+                    config::ENV_CLIENT_ID,
+                    config::ENV_CLIENT_SECRET,
+                    config::ENV_ACCESS_TOKEN
+                ));
+                match &config_file {
+                    Some(path) => {
+                        let found = config::from_file(path)?;
+                        if found.is_none() {
+                            self.looked_at.push(format!("{} (not found)", path.display()));
+                        }
+                        found
+                    }
+                    None => None,
+                }
+            }
+        };
+        if let Some(settings) = settings {
+            self.apply(settings)?;
+        }
+        Ok(self)
+    }
+
+    fn apply(&mut self, settings: Settings) -> Result<(), Error> {
+        self.looked_at.push(settings.origin.clone());
+        if self.base_url.is_none() {
+            self.base_url = settings.base_url;
+        }
+        if self.credentials.is_some() {
+            return Ok(());
+        }
+        self.credentials = match (settings.access_token, settings.client_id, settings.client_secret) {
+            (Some(token), _, _) => Some(Auth::Token(AccessToken::new(token, None))),
+            (None, Some(client_id), Some(client_secret)) => Some(Auth::ClientCredentials { client_id, client_secret }),
+            (None, Some(_), None) => {
+                return Err(Error::Config(format!("a client id is set but no client secret, in {}", settings.origin)));
+            }
+            (None, None, Some(_)) => {
+                return Err(Error::Config(format!("a client secret is set but no client id, in {}", settings.origin)));
+            }
+            (None, None, None) => None,
+        };
+        Ok(())
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.base_url.ok_or_else(|| Error::Config("no base URL was given".to_owned()))?;
-        let base_url = api_root(&base_url, self.allow_http)?;
-        let token = self.token.ok_or_else(|| Error::Config("no token was given".to_owned()))?;
+        let looked_at = || {
+            let mut places = vec!["the ClientBuilder".to_owned()];
+            places.extend(self.looked_at.iter().cloned());
+            places.join("; ")
+        };
+        let Some(base_url) = &self.base_url else {
+            return Err(Error::Config(format!("no base URL was given; looked at {}", looked_at())));
+        };
+        let Some(credentials) = &self.credentials else {
+            return Err(Error::Config(format!(
+                "no credentials (an access token or a client id and secret) were given; looked at {}",
+                looked_at()
+            )));
+        };
+        let (host_root, api_root) = roots(base_url, self.allow_http)?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -167,25 +391,29 @@ impl ClientBuilder {
                 .build()
                 .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
         };
-        Ok(Client { inner: Arc::new(Inner { http, base_url, token }) })
+        let source: Arc<dyn TokenSource> = match credentials.clone() {
+            Auth::Token(token) => {
+                bearer(token.secret())?;
+                Arc::new(StaticToken(token))
+            }
+            Auth::ClientCredentials { client_id, client_secret } => Arc::new(ClientCredentials {
+                // The token endpoint is on the API host itself: credentials never go elsewhere.
+                token_url: format!("{host_root}/oauth/token"),
+                client_id,
+                client_secret,
+                http: http.clone(),
+            }),
+            Auth::Source(source) => source,
+        };
+        let tokens = TokenCache::new(source, self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN));
+        let retry = self.retry.unwrap_or_default();
+        Ok(Client { inner: Arc::new(Inner { http, base_url: api_root, tokens, retry }) })
     }
 }
 
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("token", &self.token)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("user_agent", &self.user_agent)
-            .field("allow_http", &self.allow_http)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The API root for a base URL: the API's path appended unless present.
-fn api_root(base_url: &str, allow_http: bool) -> Result<String, Error> {
+/// The host root (`https://acme.api.identitynow.com`) and the API root
+/// (`.../v2024`) for a base URL given with or without the API's path.
+fn roots(base_url: &str, allow_http: bool) -> Result<(String, String), Error> {
     let url =
         Url::parse(base_url).map_err(|error| Error::Config(format!("base URL {base_url:?} is not a URL: {error}")))?;
     match url.scheme() {
@@ -198,23 +426,11 @@ fn api_root(base_url: &str, allow_http: bool) -> Result<String, Error> {
         }
         other => return Err(Error::Config(format!("base URL {base_url:?} has unsupported scheme {other:?}"))),
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(format!("base URL {base_url:?} must not have a query or fragment")));
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!("base URL {base_url:?} must not have credentials, a query or a fragment")));
     }
-    let root = url.as_str().trim_end_matches('/');
-    if root.ends_with(crate::BASE_PATH) {
-        Ok(root.to_owned())
-    } else {
-        Ok(format!("{root}{}", crate::BASE_PATH))
-    }
-}
-
-/// A credential; never shown by `Debug`.
-#[derive(Clone)]
-struct Secret(String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
+    let given = url.as_str().trim_end_matches('/');
+    let host_root = given.strip_suffix(crate::BASE_PATH).unwrap_or(given).to_owned();
+    let api_root = format!("{host_root}{}", crate::BASE_PATH);
+    Ok((host_root, api_root))
 }

@@ -43,6 +43,9 @@ pub enum Error {
         /// What is wrong with the arguments.
         message: String,
     },
+    /// No access token could be obtained.
+    #[error(transparent)]
+    Auth(Box<AuthError>),
     /// The client's configuration is missing or malformed.
     #[error("invalid client configuration: {0}")]
     Config(String),
@@ -196,6 +199,32 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// The token endpoint failed or refused the credentials.
+#[derive(Debug)]
+pub struct AuthError {
+    /// The token endpoint's status, when it answered.
+    pub status: Option<StatusCode>,
+    /// The start of its answer (never containing the credentials sent).
+    pub body: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "authentication failed: {}", self.message)?;
+        if let Some(status) = self.status {
+            write!(f, " ({status})")?;
+        }
+        if !self.body.trim().is_empty() {
+            write!(f, ": {}", self.body.trim())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 /// A 2xx response whose body could not be decoded as the declared type.
 #[derive(Debug)]

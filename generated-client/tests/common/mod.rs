@@ -14,9 +14,16 @@ pub const TOKEN: &str = "test-token";
 /// A tracking id used in the error documents the mock server sends.
 pub const TRACKING_ID: &str = "b21b1f7ce4da4d639f2c62a57171b427";
 
-/// A client for `server`, as the brief prescribes: plain http allowed, test token.
+/// A client for `server`: plain http allowed, the test token.
+/// Retries are off: these tests look at single exchanges; `tests/retries.rs` covers retrying.
 pub fn client_for(server: &MockServer) -> Client {
-    Client::builder().base_url(server.uri()).token(TOKEN).allow_http(true).build().expect("client builds")
+    Client::builder()
+        .base_url(server.uri())
+        .token(TOKEN)
+        .allow_http(true)
+        .retry_policy(sailpoint_connectors::RetryPolicy::none())
+        .build()
+        .expect("client builds")
 }
 
 /// A fresh mock server and a client pointed at it.

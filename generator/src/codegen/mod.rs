@@ -31,23 +31,32 @@ fn lib_rs(api: &Api) -> TokenStream {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
 
+        mod auth;
         mod client;
+        mod config;
         mod error;
+        mod paginate;
         mod request;
         mod response;
+        mod retry;
 
-        // Formatted by the generator (prettyplease), not by rustfmt.
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]
         pub mod operations;
 
+        pub use auth::{AccessToken, TokenFuture, TokenSource};
         pub use client::{Client, ClientBuilder};
-        pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
-        pub use error::{ApiError, DecodeError, Error, ErrorDetails};
+        pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        pub use client::{DEFAULT_REFRESH_MARGIN, USER_AGENT};
+        pub use config::{ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
+        pub use error::{ApiError, AuthError, DecodeError, Error, ErrorDetails};
+        pub use futures_util::{Stream, StreamExt, TryStreamExt};
         pub use models::*;
+        pub use paginate::Items;
         pub use request::FilePart;
         pub use response::Response;
+        pub use retry::RetryPolicy;
 
         /// The API's path on a tenant's host, from the spec's first server URL.
         pub(crate) const BASE_PATH: &str = #base_path;

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::{doc, doc_paragraphs};
 use super::{ident, rust_type};
 use crate::ir::{
-    Api, ErrorResponse, MultipartPart, Operation, Param, ParamLocation, PartKind, RequestBody, ResponseContent,
-    Segment, Type,
+    Api, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
+    ResponseContent, Segment, Type,
 };
 
 pub(super) fn operations(api: &Api) -> TokenStream {
@@ -142,6 +142,7 @@ fn builder(operation: &Operation) -> TokenStream {
     });
     let setters = inputs.iter().map(setters);
     let send = send(operation);
+    let items = operation.pagination.as_ref().map(|pagination| items(operation, pagination));
     let decode_error = decode_error(&operation.errors);
     let method = operation.method_name.trim_start_matches("r#");
     let operation_id = &operation.operation_id;
@@ -165,6 +166,8 @@ fn builder(operation: &Operation) -> TokenStream {
             #( #setters )*
 
             #send
+
+            #items
 
             #decode_error
         }
@@ -241,6 +244,67 @@ fn send(operation: &Operation) -> TokenStream {
             #body
             let response = self.client.execute(request).await?;
             response.#decode(Self::decode_error)
+        }
+    }
+}
+
+/// `items()`: a lazy stream over every page of a `limit`/`offset` operation.
+fn items(operation: &Operation, pagination: &Pagination) -> TokenStream {
+    let item = rust_type(&pagination.item);
+    let required = |field: &str| operation.params.iter().any(|p| p.field_name == field && p.required);
+    let read = |field: &str, fallback: TokenStream| {
+        let name = ident(field);
+        if required(field) {
+            quote!(u64::try_from(self.#name).unwrap_or(#fallback))
+        } else {
+            quote!(self.#name.map_or(#fallback, |value| u64::try_from(value).unwrap_or(#fallback)))
+        }
+    };
+    let write = |field: &str, ty: &Type, value: TokenStream| {
+        let name = ident(field);
+        let ty = rust_type(ty);
+        let converted = quote!(#ty::try_from(#value).unwrap_or(#ty::MAX));
+        if required(field) {
+            quote!(request.#name = #converted;)
+        } else {
+            quote!(request.#name = ::std::option::Option::Some(#converted);)
+        }
+    };
+    let page_size = proc_macro2::Literal::u64_unsuffixed(pagination.page_size);
+    let first_offset = read(&pagination.offset_field, quote!(0));
+    let first_limit = read(&pagination.limit_field, quote!(#page_size));
+    let set_offset = write(&pagination.offset_field, &pagination.offset_type, quote!(page.offset));
+    let set_limit = write(&pagination.limit_field, &pagination.limit_type, quote!(page.limit));
+    let (count, set_count) = match &pagination.count_field {
+        Some(field) => {
+            let name = ident(field);
+            let set = if required(field) {
+                quote!(if page.count { request.#name = true; })
+            } else {
+                quote!(if page.count { request.#name = ::std::option::Option::Some(true); })
+            };
+            (quote!(true), set)
+        }
+        None => (quote!(false), quote!()),
+    };
+    let docs = doc(&format!(
+        "Streams every item of every page, fetching a page only when the stream needs it.\n\n\
+         Pages hold `{}` items ({page_size} unless set), starting at `{}` (0 unless set); every other \
+         parameter applies to each page. See [`Items`](crate::Items).",
+        pagination.limit_field, pagination.offset_field
+    ));
+    quote! {
+        #docs
+        pub fn items(self) -> crate::Items<#item> {
+            let first = crate::paginate::Page { offset: #first_offset, limit: #first_limit.max(1), count: #count };
+            let fetch = move |page: crate::paginate::Page| -> crate::paginate::PageFuture<#item> {
+                let mut request = ::std::clone::Clone::clone(&self);
+                #set_offset
+                #set_limit
+                #set_count
+                ::std::boxed::Box::pin(request.send())
+            };
+            crate::Items::new(::std::boxed::Box::new(fetch), first)
         }
     }
 }

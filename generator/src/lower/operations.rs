@@ -8,8 +8,8 @@ use super::schemas::{Naming, SchemaRef};
 use super::Lowerer;
 use crate::diagnostics::push_pointer;
 use crate::ir::{
-    ErrorResponse, MultipartPart, Operation, Param, ParamLocation, PartKind, RequestBody, ResponseContent, Segment,
-    SuccessResponse, Type,
+    ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody, ResponseContent,
+    Segment, SuccessResponse, Type,
 };
 
 impl Lowerer<'_> {
@@ -102,6 +102,7 @@ impl Lowerer<'_> {
         if self.errors.len() > errors_before {
             return None;
         }
+        let pagination = pagination(&params, &success);
         Some(Operation {
             operation_id: context.operation_id.to_owned(),
             method_name,
@@ -116,6 +117,7 @@ impl Lowerer<'_> {
             body,
             success,
             errors,
+            pagination,
             origin: self.locate(context.pointer),
         })
     }
@@ -137,22 +139,22 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        let (ty, default, bounds) = match &data.format {
+        let (ty, default, bounds, maximum) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let naming =
                     Naming::new(&data.name).or(format!("{}{}", type_name(context.operation_id), type_name(&data.name)));
                 let ty = self.schema_type(schema.into(), &naming, &push_pointer(pointer, "schema"));
-                let (default, bounds) = match schema {
+                match schema {
                     ReferenceOr::Item(schema) => {
-                        (schema.schema_data.default.as_ref().map(|d| d.to_string()), bounds(schema))
+                        let default = schema.schema_data.default.as_ref().map(|d| d.to_string());
+                        (ty, default, bounds(schema), maximum(schema))
                     }
-                    ReferenceOr::Reference { .. } => (None, None),
-                };
-                (ty, default, bounds)
+                    ReferenceOr::Reference { .. } => (ty, None, None, None),
+                }
             }
             ParameterSchemaOrContent::Content(_) => {
                 self.warn(pointer, "parameter with `content` is sent as a plain string");
-                (Type::String, None, None)
+                (Type::String, None, None, None)
             }
         };
         let ty = match ty {
@@ -168,6 +170,7 @@ impl Lowerer<'_> {
             description: data.description.clone(),
             default,
             bounds,
+            maximum,
         })
     }
 
@@ -363,6 +366,41 @@ pub(crate) struct OperationContext<'a> {
 fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or(media_type).trim();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Page size when the caller sets none and the spec gives no bound.
+const DEFAULT_PAGE_SIZE: u64 = 100;
+
+/// A list operation with integer `limit` and `offset` query parameters and a
+/// JSON array response can be paged through.
+fn pagination(params: &[Param], success: &SuccessResponse) -> Option<Pagination> {
+    let ResponseContent::Json { ty: Type::Array(item), .. } = &success.content else { return None };
+    let integer = |name: &str| {
+        params.iter().find(|p| {
+            p.location == ParamLocation::Query && p.wire_name == name && matches!(p.ty, Type::I32 | Type::I64)
+        })
+    };
+    let (limit, offset) = (integer("limit")?, integer("offset")?);
+    let count =
+        params.iter().find(|p| p.location == ParamLocation::Query && p.wire_name == "count" && p.ty == Type::Bool);
+    let default = limit.default.as_deref().and_then(|d| d.parse::<u64>().ok());
+    let page_size = limit.maximum.and_then(|m| u64::try_from(m).ok()).or(default).filter(|size| *size > 0);
+    Some(Pagination {
+        limit_field: limit.field_name.clone(),
+        limit_type: limit.ty.clone(),
+        offset_field: offset.field_name.clone(),
+        offset_type: offset.ty.clone(),
+        count_field: count.map(|c| c.field_name.clone()),
+        page_size: page_size.unwrap_or(DEFAULT_PAGE_SIZE),
+        item: item.as_ref().clone(),
+    })
+}
+
+fn maximum(schema: &openapiv3::Schema) -> Option<i64> {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => integer.maximum,
+        _ => None,
+    }
 }
 
 fn bounds(schema: &openapiv3::Schema) -> Option<String> {

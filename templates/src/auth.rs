@@ -1,0 +1,191 @@
+//! Access tokens: where they come from, and the one cached token that every
+//! request of a client shares.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use tokio::sync::Mutex;
+
+use crate::error::{excerpt, AuthError, Error};
+
+/// An access token and how long it stays valid.
+#[derive(Clone)]
+pub struct AccessToken {
+    value: Arc<str>,
+    expires_in: Option<Duration>,
+}
+
+impl AccessToken {
+    /// A token valid for `expires_in` from now, or until rejected when `None`.
+    pub fn new(value: impl Into<String>, expires_in: Option<Duration>) -> Self {
+        Self { value: Arc::from(value.into()), expires_in }
+    }
+
+    /// The token itself, to put in an `Authorization` header.
+    pub fn secret(&self) -> &str {
+        &self.value
+    }
+
+    /// How long the token stays valid, when known.
+    pub fn expires_in(&self) -> Option<Duration> {
+        self.expires_in
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken").field("value", &"<redacted>").field("expires_in", &self.expires_in).finish()
+    }
+}
+
+/// The future a [`TokenSource`] returns.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, Error>> + Send + 'a>>;
+
+/// Where access tokens come from. The client calls [`fetch_token`](Self::fetch_token)
+/// when it has no token, when its token is about to expire, and once after
+/// the server rejects a token with 401; concurrent requests share one call.
+///
+/// Implement it to plug in tokens from elsewhere (a secrets manager, another
+/// OAuth2 flow); `Debug` must not show secrets.
+pub trait TokenSource: Send + Sync + fmt::Debug {
+    /// Fetches a fresh token.
+    fn fetch_token(&self) -> TokenFuture<'_>;
+
+    /// Whether fetching again can give a different token, so a 401 is worth
+    /// one refresh and replay. `true` unless overridden.
+    fn can_refresh(&self) -> bool {
+        true
+    }
+}
+
+/// A token obtained elsewhere, used until the server rejects it.
+pub(crate) struct StaticToken(pub(crate) AccessToken);
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticToken(<redacted>)")
+    }
+}
+
+impl TokenSource for StaticToken {
+    fn fetch_token(&self) -> TokenFuture<'_> {
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+
+    fn can_refresh(&self) -> bool {
+        false
+    }
+}
+
+/// OAuth2 client credentials against the tenant's `/oauth/token`.
+pub(crate) struct ClientCredentials {
+    pub(crate) token_url: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    pub(crate) http: reqwest::Client,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    expires_in: Option<u64>,
+}
+
+impl TokenSource for ClientCredentials {
+    fn fetch_token(&self) -> TokenFuture<'_> {
+        Box::pin(async move {
+            let form = [
+                ("grant_type", "client_credentials"),
+                ("client_id", self.client_id.as_str()),
+                ("client_secret", self.client_secret.as_str()),
+            ];
+            let failed = |status: Option<StatusCode>, body: String, message: String| {
+                Error::Auth(Box::new(AuthError { status, body, message }))
+            };
+            let response = self.http.post(&self.token_url).form(&form).send().await.map_err(|error| {
+                let message = format!("cannot reach the token endpoint {}: {error}", self.token_url);
+                failed(None, String::new(), message)
+            })?;
+            let status = response.status();
+            let body = response.bytes().await.map_err(|error| {
+                failed(Some(status), String::new(), format!("reading the token response failed: {error}"))
+            })?;
+            let text = excerpt(&String::from_utf8_lossy(&body));
+            if !status.is_success() {
+                return Err(failed(Some(status), text, format!("the token endpoint {} refused", self.token_url)));
+            }
+            let token: TokenResponse = serde_json::from_slice(&body).map_err(|error| {
+                failed(Some(status), String::new(), format!("the token response is not an OAuth2 token: {error}"))
+            })?;
+            Ok(AccessToken::new(token.access_token, token.expires_in.map(Duration::from_secs)))
+        })
+    }
+}
+
+/// One token shared by all requests of a client, refreshed `margin` before
+/// it expires. Holding the lock while fetching makes the refresh
+/// single-flight: requests that arrive meanwhile wait for its result.
+pub(crate) struct TokenCache {
+    source: Arc<dyn TokenSource>,
+    margin: Duration,
+    current: Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    token: AccessToken,
+    refresh_at: Option<Instant>,
+}
+
+impl TokenCache {
+    pub(crate) fn new(source: Arc<dyn TokenSource>, margin: Duration) -> Self {
+        Self { source, margin, current: Mutex::new(None) }
+    }
+
+    /// A valid token, fetched only when none is cached or it is about to expire.
+    pub(crate) async fn token(&self) -> Result<AccessToken, Error> {
+        let mut current = self.current.lock().await;
+        if let Some(cached) = current.as_ref() {
+            if cached.refresh_at.is_none_or(|at| Instant::now() < at) {
+                return Ok(cached.token.clone());
+            }
+        }
+        let token = self.source.fetch_token().await?;
+        let refresh_at = token.expires_in.map(|lifetime| Instant::now() + lifetime.saturating_sub(self.margin));
+        *current = Some(Cached { token: token.clone(), refresh_at });
+        Ok(token)
+    }
+
+    /// Forgets `rejected` if it is still the cached token, so the next call
+    /// fetches a new one. Returns whether a refresh can help.
+    pub(crate) async fn reject(&self, rejected: &AccessToken) -> bool {
+        if !self.source.can_refresh() {
+            return false;
+        }
+        let mut current = self.current.lock().await;
+        if current.as_ref().is_some_and(|cached| Arc::ptr_eq(&cached.token.value, &rejected.value)) {
+            *current = None;
+        }
+        true
+    }
+}
+
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache").field("source", &self.source).field("margin", &self.margin).finish_non_exhaustive()
+    }
+}
