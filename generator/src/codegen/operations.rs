@@ -430,6 +430,14 @@ fn decode_error(errors: &[ErrorResponse]) -> TokenStream {
             },
         }
     }
+    let signature = quote!(::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>>);
+    if arms.is_empty() && fallback.is_none() {
+        return quote! {
+            fn decode_error(_status: u16, _body: &[u8]) -> #signature {
+                ::std::option::Option::None
+            }
+        };
+    }
     let arms = arms.iter().map(|(statuses, ty)| {
         let ty = rust_type(ty);
         let statuses = statuses.iter().map(|status| proc_macro2::Literal::u16_unsuffixed(*status));
@@ -443,7 +451,7 @@ fn decode_error(errors: &[ErrorResponse]) -> TokenStream {
         None => quote!(_ => ::std::option::Option::None,),
     };
     quote! {
-        fn decode_error(status: u16, body: &[u8]) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
+        fn decode_error(status: u16, body: &[u8]) -> #signature {
             match status {
                 #( #arms )*
                 #fallback
