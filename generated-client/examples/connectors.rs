@@ -1,16 +1,15 @@
-//! Lists direct-connect connectors and patches one; the example in the
-//! workspace README. Run with a tenant and a token:
-//! `SAIL_BASE_URL=https://acme.api.identitynow.com SAIL_TOKEN=... cargo run --example connectors`.
+//! Streams direct-connect connectors and patches one; the example in the
+//! workspace README. Configure it as the client reads its settings, e.g.
+//! `SAIL_BASE_URL=https://acme.api.identitynow.com SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=... cargo run --example connectors`.
 
-use sailpoint_connectors::{Client, JsonPatchOperation, JsonPatchOperationOp, JsonPatchOperationValue};
+use sailpoint_connectors::{Client, JsonPatchOperation, JsonPatchOperationOp, JsonPatchOperationValue, TryStreamExt};
 
 #[tokio::main]
 async fn main() -> Result<(), sailpoint_connectors::Error> {
-    let base_url = std::env::var("SAIL_BASE_URL").unwrap_or_else(|_| "https://acme.api.identitynow.com".into());
-    let client = Client::new(&base_url, std::env::var("SAIL_TOKEN").unwrap_or_default())?;
+    let client = Client::from_env()?;
 
-    let connectors = client.get_connector_list().filters("directConnect eq \"true\"").limit(100).send().await?;
-    for connector in connectors.body() {
+    let mut connectors = client.get_connector_list().filters("directConnect eq \"true\"").items();
+    while let Some(connector) = connectors.try_next().await? {
         println!("{:?} ({:?})", connector.name, connector.status);
     }
 
@@ -19,7 +18,10 @@ async fn main() -> Result<(), sailpoint_connectors::Error> {
         path: "/connectorMetadata".into(),
         value: Some(JsonPatchOperationValue::Object(Default::default())),
     }];
-    let updated = client.update_connector("my-connector", patch).send().await?;
-    println!("{}", updated.status());
+    match client.update_connector("my-connector", patch).send().await {
+        Ok(updated) => println!("updated: {:?}", updated.body().name),
+        Err(error) if error.is_not_found() => println!("no such connector ({:?})", error.tracking_id()),
+        Err(error) => return Err(error),
+    }
     Ok(())
 }
