@@ -316,7 +316,9 @@ impl ClientBuilder {
         lookup: impl Fn(&str) -> Option<String>,
         config_file: Option<PathBuf>,
     ) -> Result<Self, Error> {
-        let settings = match config::from_env(&lookup) {
+        let from_env = config::from_env(&lookup);
+        let file_skipped = from_env.is_some().then_some(config_file.as_ref()).flatten().cloned();
+        let settings = match from_env {
             Some(settings) => Some(settings),
             None => {
                 self.looked_at.push(format!(
@@ -340,6 +342,11 @@ impl ClientBuilder {
         };
         if let Some(settings) = settings {
             self.apply(settings)?;
+        }
+        if let Some(path) = file_skipped {
+            // Say why the file's settings were not used, in case they were expected.
+            self.looked_at
+                .push(format!("{} (not read: it is used only when none of those variables is set)", path.display()));
         }
         Ok(self)
     }

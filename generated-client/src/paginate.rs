@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures_util::stream::{self, BoxStream, Stream, StreamExt};
+use futures_util::stream::{self, BoxStream, FusedStream, Stream, StreamExt};
 
 use crate::error::Error;
 use crate::response::Response;
@@ -65,6 +65,9 @@ struct Cursor<T> {
     next: Option<Page>,
     buffer: VecDeque<T>,
     remaining: Option<u64>,
+    /// `X-Total-Count` of the first page: later pages do not ask for it,
+    /// so it is remembered to stop before a page past the end.
+    total: Option<u64>,
 }
 
 fn start<T: Send + 'static>(
@@ -72,7 +75,7 @@ fn start<T: Send + 'static>(
     first: Page,
     max_items: Option<u64>,
 ) -> BoxStream<'static, Result<T, Error>> {
-    let cursor = Cursor { fetch, next: Some(first), buffer: VecDeque::new(), remaining: max_items };
+    let cursor = Cursor { fetch, next: Some(first), buffer: VecDeque::new(), remaining: max_items, total: None };
     stream::unfold(cursor, |mut cursor| async move {
         loop {
             if cursor.remaining == Some(0) {
@@ -90,7 +93,8 @@ fn start<T: Send + 'static>(
                 Ok(response) => response,
                 Err(error) => return Some((Err(error), cursor)),
             };
-            let total = response.total_count();
+            let total = response.total_count().or(cursor.total);
+            cursor.total = total;
             let items = response.into_body();
             let fetched = items.len() as u64;
             let offset = page.offset + fetched;
@@ -111,10 +115,21 @@ impl<T: Send + 'static> Stream for Items<T> {
             State::Ready { fetch, first, max_items } => State::Running(start(fetch, first, max_items)),
             running_or_spent => running_or_spent,
         };
-        match &mut self.state {
-            State::Running(items) => items.poll_next_unpin(cx),
-            _ => Poll::Ready(None),
+        let State::Running(items) = &mut self.state else {
+            return Poll::Ready(None);
+        };
+        let next = items.poll_next_unpin(cx);
+        if let Poll::Ready(None) = next {
+            // The inner stream must not be polled again once it has ended.
+            self.state = State::Spent;
         }
+        next
+    }
+}
+
+impl<T: Send + 'static> FusedStream for Items<T> {
+    fn is_terminated(&self) -> bool {
+        matches!(self.state, State::Spent)
     }
 }
 

@@ -410,6 +410,7 @@ async fn a_connection_failure_is_a_transport_error_naming_the_operation() {
         .base_url(format!("http://{address}"))
         .token(TOKEN)
         .allow_http(true)
+        .retry_policy(sailpoint_connectors::RetryPolicy::none())
         .build()
         .unwrap();
 

@@ -36,10 +36,28 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Stack for the stages after `load`: `openapiv3`'s deserialisation of
+/// nested schemas is deep, and a caller's thread may have a small stack.
+const STAGE_STACK_BYTES: usize = 256 << 20;
+
 /// Runs the whole pipeline on the spec whose root file is `root`.
 pub fn generate(source: &dyn SpecSource, root: &str) -> Result<Generated, SpecErrors> {
     let loaded = load::load(source, root)?;
-    let spec = parse::parse(&loaded)?;
+    std::thread::scope(|scope| {
+        let stages = std::thread::Builder::new()
+            .name("generator".to_owned())
+            .stack_size(STAGE_STACK_BYTES)
+            .spawn_scoped(scope, || generate_loaded(&loaded))
+            .expect("the OS can start a thread");
+        match stages.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+fn generate_loaded(loaded: &load::LoadedSpec) -> Result<Generated, SpecErrors> {
+    let spec = parse::parse(loaded)?;
     let lowered = lower::lower(&spec, &loaded.source_map)?;
     check::check(&lowered.api)?;
     let mut files = codegen::crate_files(&lowered.api);

@@ -196,3 +196,89 @@ pub fn assert_error_document(error: &Error, operation: &str, status: u16, detail
         assert!(shown.contains(expected), "{shown:?} does not mention {expected:?}");
     }
 }
+
+/// A retry policy that never sleeps long: backoff of 1 to 5 ms, and
+/// `Retry-After` honoured up to 20 ms, so retry tests take milliseconds.
+pub fn fast_retries() -> sailpoint_connectors::RetryPolicy {
+    sailpoint_connectors::RetryPolicy::default()
+        .initial_backoff(std::time::Duration::from_millis(1))
+        .max_backoff(std::time::Duration::from_millis(5))
+        .max_retry_after(std::time::Duration::from_millis(20))
+}
+
+/// The requests the server received at `path`, in order.
+pub async fn received_at(server: &MockServer, path: &str) -> Vec<Request> {
+    received(server).await.into_iter().filter(|request| request.url.path() == path).collect()
+}
+
+/// The bearer tokens of requests, in order (`None` for a request without one).
+pub fn bearer_tokens(requests: &[Request]) -> Vec<Option<String>> {
+    requests
+        .iter()
+        .map(|request| {
+            let value = request.headers.get("authorization")?.to_str().ok()?;
+            Some(value.strip_prefix("Bearer ").unwrap_or(value).to_owned())
+        })
+        .collect()
+}
+
+/// Answers the n-th request with the n-th response, then repeats the last one.
+pub struct Sequence {
+    responses: Vec<wiremock::ResponseTemplate>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl Sequence {
+    pub fn new(responses: Vec<wiremock::ResponseTemplate>) -> Self {
+        assert!(!responses.is_empty(), "a sequence needs at least one response");
+        Self { responses, next: std::sync::atomic::AtomicUsize::new(0) }
+    }
+}
+
+impl wiremock::Respond for Sequence {
+    fn respond(&self, _: &Request) -> wiremock::ResponseTemplate {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.responses[n.min(self.responses.len() - 1)].clone()
+    }
+}
+
+/// An OAuth2 token endpoint that issues `token-1`, `token-2`, ... in turn.
+pub struct TokenEndpoint {
+    issued: std::sync::atomic::AtomicUsize,
+    expires_in: Option<u64>,
+    delay: std::time::Duration,
+}
+
+impl TokenEndpoint {
+    /// Tokens valid for `expires_in` seconds (no `expires_in` in the answer when `None`).
+    pub fn new(expires_in: Option<u64>) -> Self {
+        Self { issued: std::sync::atomic::AtomicUsize::new(0), expires_in, delay: std::time::Duration::ZERO }
+    }
+
+    /// Answers only after `delay`, to keep a fetch in flight for a while.
+    pub fn delayed(mut self, delay: std::time::Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// Mounts the endpoint at `POST /oauth/token`.
+    pub async fn mount(self, server: &MockServer) {
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(wiremock::matchers::path("/oauth/token"))
+            .respond_with(self)
+            .named("token endpoint")
+            .mount(server)
+            .await;
+    }
+}
+
+impl wiremock::Respond for TokenEndpoint {
+    fn respond(&self, _: &Request) -> wiremock::ResponseTemplate {
+        let n = self.issued.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        let mut body = json!({ "access_token": format!("token-{n}"), "token_type": "bearer" });
+        if let Some(expires_in) = self.expires_in {
+            body["expires_in"] = json!(expires_in);
+        }
+        wiremock::ResponseTemplate::new(200).set_body_json(body).set_delay(self.delay)
+    }
+}
