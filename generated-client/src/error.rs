@@ -33,6 +33,14 @@ pub enum Error {
         /// The operation's `operationId`.
         operation: &'static str,
     },
+    /// The response body is larger than the configured limit.
+    #[error("{operation}: the response is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// A 2xx response whose body is not what the spec promises.
     #[error(transparent)]
     Decode(Box<DecodeError>),

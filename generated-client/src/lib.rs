@@ -18,7 +18,7 @@ pub mod operations;
 pub use auth::{AccessToken, TokenFuture, TokenSource};
 pub use client::{Client, ClientBuilder};
 pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use client::{DEFAULT_REFRESH_MARGIN, USER_AGENT};
+pub use client::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, USER_AGENT};
 pub use config::{ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
 pub use error::{ApiError, AuthError, DecodeError, Error, ErrorDetails};
 pub use futures_util::{Stream, StreamExt, TryStreamExt};

@@ -715,7 +715,7 @@ impl GetConnectorSourceConfig {
                 ::reqwest::Method::GET,
                 path,
             )
-            .accept("application/xml");
+            .accept("application/xml, application/json;q=0.9");
         let response = self.client.execute(request).await?;
         response.text(Self::decode_error)
     }
@@ -873,7 +873,7 @@ impl GetConnectorTranslations {
                 ::reqwest::Method::GET,
                 path,
             )
-            .accept("text/plain");
+            .accept("text/plain, application/json;q=0.9");
         let response = self.client.execute(request).await?;
         response.text(Self::decode_error)
     }
@@ -1031,7 +1031,7 @@ impl GetConnectorSourceTemplate {
                 ::reqwest::Method::GET,
                 path,
             )
-            .accept("application/xml");
+            .accept("application/xml, application/json;q=0.9");
         let response = self.client.execute(request).await?;
         response.text(Self::decode_error)
     }
@@ -1175,7 +1175,7 @@ impl GetConnectorCorrelationConfig {
                 ::reqwest::Method::GET,
                 path,
             )
-            .accept("application/xml");
+            .accept("application/xml, application/json;q=0.9");
         let response = self.client.execute(request).await?;
         response.text(Self::decode_error)
     }

@@ -214,3 +214,40 @@ impl std::fmt::Debug for FilePart {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_that_could_split_the_header_are_refused() {
+        for value in ["a\r\nx-injected: 1", "a\nb", "a\rb", "nul\0"] {
+            let request = Request::new("op", Method::GET, "/".into());
+            let error = request.header("x-sailpoint-experimental", value).expect_err(value);
+            assert!(matches!(error, Error::InvalidRequest { operation: "op", .. }), "{error}");
+        }
+        let request = Request::new("op", Method::GET, "/".into()).header("x-sailpoint-experimental", "true").unwrap();
+        assert_eq!(request.headers["x-sailpoint-experimental"], "true");
+    }
+
+    #[test]
+    fn path_segments_never_leave_their_segment() {
+        let cases = [
+            ("a/b", "a%2Fb"),
+            ("../sources", "..%2Fsources"),
+            ("x?y#z", "x%3Fy%23z"),
+            ("%2F", "%252F"),
+            ("café", "caf%C3%A9"),
+            ("tab\tnew\nline", "tab%09new%0Aline"),
+            ("\u{202e}rtl", "%E2%80%AErtl"),
+            ("a;b=c", "a%3Bb%3Dc"),
+            ("keep-._~", "keep-._~"),
+        ];
+        for (value, encoded) in cases {
+            assert_eq!(path_segment("op", "scriptName", value).unwrap(), encoded);
+        }
+        for value in ["", ".", ".."] {
+            assert!(path_segment("op", "scriptName", value).is_err(), "{value:?}");
+        }
+    }
+}

@@ -153,7 +153,7 @@ async fn get_connector_source_config_500_carries_the_error_document() {
         "An internal fault occurred.",
     );
     // The XML operation asked for XML but still decodes the JSON error document.
-    assert_eq!(single_header(&only_request(&server).await, "accept"), "application/xml");
+    assert_eq!(single_header(&only_request(&server).await, "accept"), "application/xml, application/json;q=0.9");
 }
 
 #[tokio::test]

@@ -504,7 +504,12 @@ async fn get_connector_source_config_returns_the_xml_exactly() {
     let response = client.get_connector_source_config("custom-app").send().await.expect("xml is returned as text");
 
     let request = only_request(&server).await;
-    assert_request_line(&request, "GET", "/v2024/connectors/custom-app/source-config", "application/xml");
+    assert_request_line(
+        &request,
+        "GET",
+        "/v2024/connectors/custom-app/source-config",
+        "application/xml, application/json;q=0.9",
+    );
     assert_eq!(request.url.query(), None);
     assert_no_body(&request);
     assert_eq!(response.status().as_u16(), 200);
@@ -527,7 +532,12 @@ async fn get_connector_source_template_returns_the_xml_exactly() {
     let response = client.get_connector_source_template("custom-app").send().await.expect("xml is returned as text");
 
     let request = only_request(&server).await;
-    assert_request_line(&request, "GET", "/v2024/connectors/custom-app/source-template", "application/xml");
+    assert_request_line(
+        &request,
+        "GET",
+        "/v2024/connectors/custom-app/source-template",
+        "application/xml, application/json;q=0.9",
+    );
     assert_eq!(request.url.query(), None);
     assert_no_body(&request);
     assert_eq!(response.into_body(), xml, "leading whitespace and tabs are kept");
@@ -543,7 +553,12 @@ async fn get_connector_correlation_config_returns_the_xml_exactly() {
     let response = client.get_connector_correlation_config("custom-app").send().await.expect("xml is returned");
 
     let request = only_request(&server).await;
-    assert_request_line(&request, "GET", "/v2024/connectors/custom-app/correlation-config", "application/xml");
+    assert_request_line(
+        &request,
+        "GET",
+        "/v2024/connectors/custom-app/correlation-config",
+        "application/xml, application/json;q=0.9",
+    );
     assert_eq!(request.url.query(), None);
     assert_no_body(&request);
     assert_eq!(response.body(), xml);
@@ -559,7 +574,12 @@ async fn get_connector_translations_returns_the_text_exactly() {
         client.get_connector_translations("custom-app", Locale::De).send().await.expect("text is returned as is");
 
     let request = only_request(&server).await;
-    assert_request_line(&request, "GET", "/v2024/connectors/custom-app/translations/de", "text/plain");
+    assert_request_line(
+        &request,
+        "GET",
+        "/v2024/connectors/custom-app/translations/de",
+        "text/plain, application/json;q=0.9",
+    );
     assert_eq!(request.url.query(), None);
     assert_no_body(&request);
     assert_eq!(response.body(), properties);

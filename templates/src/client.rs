@@ -21,6 +21,8 @@ use crate::retry::RetryPolicy;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for a whole request and response, unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Largest response body read, unless configured otherwise (100 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 100 << 20;
 /// How long before it expires a token is refreshed, unless configured otherwise.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// `User-Agent` sent with every request.
@@ -42,6 +44,7 @@ struct Inner {
     base_url: String,
     tokens: TokenCache,
     retry: RetryPolicy,
+    max_response_bytes: u64,
 }
 
 impl Client {
@@ -152,11 +155,23 @@ impl Client {
                 Error::Transport { operation, source }
             }
         };
-        let response = builder.send().await.map_err(transport)?;
+        let mut response = builder.send().await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
-        Ok(RawResponse { operation_id: operation, status, headers, body })
+        let limit = self.inner.max_response_bytes;
+        let too_large = || Error::ResponseTooLarge { operation, limit };
+        if response.content_length().is_some_and(|length| length > limit) {
+            return Err(too_large());
+        }
+        // Read chunk by chunk, so a body without a length cannot exceed the limit either.
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse { operation_id: operation, status, headers, body: body.freeze() })
     }
 }
 
@@ -207,6 +222,7 @@ impl fmt::Debug for Auth {
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
+    api_root: Option<String>,
     credentials: Option<Auth>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
@@ -215,6 +231,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     retry: Option<RetryPolicy>,
     refresh_margin: Option<Duration>,
+    max_response_bytes: Option<u64>,
     /// Where `with_env` looked, for error messages.
     looked_at: Vec<String>,
 }
@@ -224,6 +241,14 @@ impl ClientBuilder {
     /// (a URL that already ends with the API's path is accepted as is).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The URL the operations' paths are appended to, used as is: for a
+    /// proxy or mock server that serves the API somewhere other than
+    /// `{host}/v2024`. Overrides [`base_url`](Self::base_url).
+    pub fn api_root(mut self, api_root: impl Into<String>) -> Self {
+        self.api_root = Some(api_root.into());
         self
     }
 
@@ -257,6 +282,13 @@ impl ClientBuilder {
     /// When and how requests are retried (default: [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The largest response body the client reads (default 100 MiB); a
+    /// larger one is [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -379,7 +411,7 @@ impl ClientBuilder {
             places.extend(self.looked_at.iter().cloned());
             places.join("; ")
         };
-        let Some(base_url) = &self.base_url else {
+        let Some(base_url) = self.api_root.as_ref().or(self.base_url.as_ref()) else {
             return Err(Error::Config(format!("no base URL was given; looked at {}", looked_at())));
         };
         let Some(credentials) = &self.credentials else {
@@ -388,13 +420,18 @@ impl ClientBuilder {
                 looked_at()
             )));
         };
-        let (host_root, api_root) = roots(base_url, self.allow_http)?;
+        let (host_root, api_root) = match &self.api_root {
+            Some(exact) => (origin(exact, self.allow_http)?, exact.trim_end_matches('/').to_owned()),
+            None => roots(base_url, self.allow_http)?,
+        };
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .user_agent(self.user_agent.unwrap_or_else(|| USER_AGENT.to_owned()))
                 .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                // The API does not redirect; following one could carry credentials elsewhere.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
         };
@@ -414,13 +451,30 @@ impl ClientBuilder {
         };
         let tokens = TokenCache::new(source, self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN));
         let retry = self.retry.unwrap_or_default();
-        Ok(Client { inner: Arc::new(Inner { http, base_url: api_root, tokens, retry }) })
+        let max_response_bytes = self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        Ok(Client { inner: Arc::new(Inner { http, base_url: api_root, tokens, retry, max_response_bytes }) })
     }
 }
 
 /// The host root (`https://acme.api.identitynow.com`) and the API root
 /// (`.../v2024`) for a base URL given with or without the API's path.
 fn roots(base_url: &str, allow_http: bool) -> Result<(String, String), Error> {
+    let url = checked_url(base_url, allow_http)?;
+    let given = url.as_str().trim_end_matches('/');
+    let host_root = given.strip_suffix(crate::BASE_PATH).unwrap_or(given).to_owned();
+    let api_root = format!("{host_root}{}", crate::BASE_PATH);
+    Ok((host_root, api_root))
+}
+
+/// `scheme://host[:port]` of a URL given as an API root.
+fn origin(api_root: &str, allow_http: bool) -> Result<String, Error> {
+    let url = checked_url(api_root, allow_http)?;
+    Ok(url.origin().ascii_serialization())
+}
+
+/// A base URL that is https (or http when allowed), with no credentials,
+/// query or fragment.
+fn checked_url(base_url: &str, allow_http: bool) -> Result<Url, Error> {
     let url =
         Url::parse(base_url).map_err(|error| Error::Config(format!("base URL {base_url:?} is not a URL: {error}")))?;
     match url.scheme() {
@@ -436,8 +490,5 @@ fn roots(base_url: &str, allow_http: bool) -> Result<(String, String), Error> {
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(Error::Config(format!("base URL {base_url:?} must not have credentials, a query or a fragment")));
     }
-    let given = url.as_str().trim_end_matches('/');
-    let host_root = given.strip_suffix(crate::BASE_PATH).unwrap_or(given).to_owned();
-    let api_root = format!("{host_root}{}", crate::BASE_PATH);
-    Ok((host_root, api_root))
+    Ok(url)
 }

@@ -205,11 +205,16 @@ fn setters(input: &Input) -> TokenStream {
 fn send(operation: &Operation) -> TokenStream {
     let path = path(operation);
     let http_method = quote::format_ident!("{}", operation.http_method);
-    let (accept, returns, decode) = match &operation.success.content {
+    let (mut accept, returns, decode) = match &operation.success.content {
         ResponseContent::Empty => ("application/json".to_owned(), quote!(()), quote!(empty)),
         ResponseContent::Json { media_type, ty } => (media_type.clone(), rust_type(ty), quote!(json)),
         ResponseContent::Text { media_type } => (media_type.clone(), quote!(::std::string::String), quote!(text)),
     };
+    // Error bodies are JSON: accept them too, ranked below the success's type
+    // so content negotiation still picks that one for the success.
+    if accept != "application/json" && operation.errors.iter().any(|error| error.ty.is_some()) {
+        accept.push_str(", application/json;q=0.9");
+    }
     let params = operation.params.iter().filter(|p| p.location != ParamLocation::Path).map(add_param);
     let body = match &operation.body {
         None => quote!(),
