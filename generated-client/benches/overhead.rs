@@ -63,7 +63,14 @@ fn benches(c: &mut Criterion) {
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("client");
-    let http = reqwest::Client::new();
+    // Configured as a production client would be, with the same timeouts as the generated one.
+    let http = reqwest::Client::builder()
+        .user_agent("hand-written/1.0")
+        .timeout(sailpoint_connectors::DEFAULT_TIMEOUT)
+        .connect_timeout(sailpoint_connectors::DEFAULT_CONNECT_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client");
     let list_url = format!("{}/v2024/connectors", server.uri());
     let xml_url = format!("{}/v2024/connectors/bench/source-config", server.uri());
 

@@ -68,6 +68,11 @@ impl RawResponse {
     /// A JSON body decoded as `T`.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(self, errors: ErrorDecoder) -> Result<Response<T>, Error> {
         let raw = self.success(errors)?;
+        // Decode at full speed; only a body that fails is decoded again,
+        // tracking the path, to say where it failed.
+        if let Ok(body) = serde_json::from_slice(&raw.body) {
+            return Ok(Response { status: raw.status, headers: raw.headers, body });
+        }
         let deserializer = &mut serde_json::Deserializer::from_slice(&raw.body);
         match serde_path_to_error::deserialize(deserializer) {
             Ok(body) => Ok(Response { status: raw.status, headers: raw.headers, body }),

@@ -42,7 +42,12 @@ const STAGE_STACK_BYTES: usize = 256 << 20;
 
 /// Runs the whole pipeline on the spec whose root file is `root`.
 pub fn generate(source: &dyn SpecSource, root: &str) -> Result<Generated, SpecErrors> {
-    let loaded = load::load(source, root)?;
+    generate_with(source, root, load::LoadOptions::default())
+}
+
+/// [`generate`] with explicit [`load::LoadOptions`].
+pub fn generate_with(source: &dyn SpecSource, root: &str, options: load::LoadOptions) -> Result<Generated, SpecErrors> {
+    let loaded = load::load_with(source, root, options)?;
     std::thread::scope(|scope| {
         let stages = std::thread::Builder::new()
             .name("generator".to_owned())

@@ -94,10 +94,26 @@ impl SourceMap {
     }
 }
 
-/// Reads `root` and everything it references into one document.
+/// What `$ref`s may reach.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Follow relative paths that leave the root file's folder, and absolute
+    /// paths. Off by default: a spec cannot make the generator read
+    /// arbitrary files. URLs are never followed (the generator has no network).
+    pub allow_outside_root: bool,
+}
+
+/// Reads `root` and everything it references into one document; `$ref`s
+/// stay inside the root file's folder.
 pub fn load(source: &dyn SpecSource, root: &str) -> Result<LoadedSpec, SpecErrors> {
+    load_with(source, root, LoadOptions::default())
+}
+
+/// [`load`] with explicit [`LoadOptions`].
+pub fn load_with(source: &dyn SpecSource, root: &str, options: LoadOptions) -> Result<LoadedSpec, SpecErrors> {
     let mut bundler = Bundler {
         source,
+        options,
         root: root.to_owned(),
         files: BTreeMap::new(),
         root_components: BTreeMap::new(),
@@ -185,6 +201,7 @@ type Target = (String, String);
 
 struct Bundler<'a> {
     source: &'a dyn SpecSource,
+    options: LoadOptions,
     root: String,
     /// Parsed files; `None` when reading or parsing failed (reported once).
     files: BTreeMap<String, Option<Value>>,
@@ -238,7 +255,7 @@ impl Bundler<'_> {
         for (name, schema) in schemas {
             self.taken_names.insert(name.clone());
             if let Some(reference) = lone_ref(schema) {
-                if let Ok(target) = resolve_ref(&self.root, reference) {
+                if let Ok(target) = resolve_ref(&self.root, reference, self.options) {
                     if target.0 != self.root {
                         self.root_components.entry(target).or_insert_with(|| name.clone());
                     }
@@ -286,7 +303,7 @@ impl Bundler<'_> {
     /// file's content in place, under the root's name.
     fn root_component(&mut self, name: &str, value: &Value, at: &Cursor) -> Value {
         if let Some(reference) = lone_ref(value) {
-            if let Ok(target) = resolve_ref(&at.file, reference) {
+            if let Ok(target) = resolve_ref(&at.file, reference, self.options) {
                 if target.0 != self.root && self.root_components.get(&target).map(String::as_str) == Some(name) {
                     if let Some(node) = self.target_node(&target, at) {
                         let inner = Cursor {
@@ -308,7 +325,7 @@ impl Bundler<'_> {
     fn reference(&mut self, reference: &str, map: &Map<String, Value>, context: Context, at: &Cursor) -> Value {
         let siblings: Map<String, Value> =
             map.iter().filter(|(k, _)| *k != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect();
-        let target = match resolve_ref(&at.file, reference) {
+        let target = match resolve_ref(&at.file, reference, self.options) {
             Ok(target) => target,
             Err(reason) => {
                 self.error(&at.child("$ref"), format!("cannot follow `$ref: {reference}`: {reason}"));
@@ -449,7 +466,7 @@ fn lone_ref(value: &Value) -> Option<&str> {
 
 /// Resolves a `$ref` written in `from` to a normalised file path and pointer.
 /// Only relative references inside the spec folder are followed.
-fn resolve_ref(from: &str, reference: &str) -> Result<Target, String> {
+fn resolve_ref(from: &str, reference: &str, options: LoadOptions) -> Result<Target, String> {
     let (file_part, fragment) = match reference.split_once('#') {
         Some((file, fragment)) => (file, fragment),
         None => (reference, ""),
@@ -464,19 +481,25 @@ fn resolve_ref(from: &str, reference: &str) -> Result<Target, String> {
     if file_part.contains("://") || file_part.starts_with("//") {
         return Err("URLs are not followed; only relative file paths are".to_owned());
     }
-    if file_part.starts_with('/') || file_part.starts_with('\\') || file_part.chars().nth(1) == Some(':') {
-        return Err("absolute paths are not followed; only relative file paths are".to_owned());
+    let absolute = file_part.starts_with('/') || file_part.starts_with('\\') || file_part.chars().nth(1) == Some(':');
+    if absolute {
+        if options.allow_outside_root {
+            return Ok((file_part.to_owned(), fragment));
+        }
+        return Err("absolute paths are not followed unless allowed; only relative file paths are".to_owned());
     }
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for token in file_part.split('/') {
         match token {
             "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Err("the path leaves the spec folder".to_owned());
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
                 }
-            }
+                _ if options.allow_outside_root => parts.push(".."),
+                _ => return Err("the path leaves the spec folder, which is not allowed unless asked for".to_owned()),
+            },
             other => parts.push(other),
         }
     }
@@ -606,12 +629,30 @@ mod tests {
 
     #[test]
     fn resolves_relative_paths_inside_the_spec_folder() {
-        assert_eq!(resolve_ref("paths/a.yaml", "../schemas/B.yaml"), Ok(("schemas/B.yaml".into(), String::new())));
-        assert_eq!(resolve_ref("root.yaml", "./x/y.yaml#/a~1b"), Ok(("x/y.yaml".into(), "/a~1b".into())));
-        assert_eq!(resolve_ref("a/b.yaml", "#/c"), Ok(("a/b.yaml".into(), "/c".into())));
-        assert!(resolve_ref("root.yaml", "../outside.yaml").is_err());
-        assert!(resolve_ref("root.yaml", "/etc/passwd").is_err());
-        assert!(resolve_ref("root.yaml", "https://example.com/x.yaml").is_err());
+        let inside = LoadOptions::default();
+        assert_eq!(
+            resolve_ref("paths/a.yaml", "../schemas/B.yaml", inside),
+            Ok(("schemas/B.yaml".into(), String::new()))
+        );
+        assert_eq!(resolve_ref("root.yaml", "./x/y.yaml#/a~1b", inside), Ok(("x/y.yaml".into(), "/a~1b".into())));
+        assert_eq!(resolve_ref("a/b.yaml", "#/c", inside), Ok(("a/b.yaml".into(), "/c".into())));
+        assert_eq!(resolve_ref("a/b.yaml", "#/a%20b", inside), Ok(("a/b.yaml".into(), "/a b".into())));
+        assert!(resolve_ref("root.yaml", "../outside.yaml", inside).is_err());
+        assert!(resolve_ref("a/b.yaml", "../../outside.yaml", inside).is_err());
+        assert!(resolve_ref("root.yaml", "/etc/passwd", inside).is_err());
+        assert!(resolve_ref("root.yaml", "https://example.com/x.yaml", inside).is_err());
+    }
+
+    #[test]
+    fn outside_references_only_when_allowed() {
+        let allowed = LoadOptions { allow_outside_root: true };
+        assert_eq!(
+            resolve_ref("root.yaml", "../shared/x.yaml", allowed),
+            Ok(("../shared/x.yaml".into(), String::new()))
+        );
+        assert_eq!(resolve_ref("a/b.yaml", "../../../x.yaml", allowed), Ok(("../../x.yaml".into(), String::new())));
+        assert_eq!(resolve_ref("root.yaml", "/abs/x.yaml", allowed), Ok(("/abs/x.yaml".into(), String::new())));
+        assert!(resolve_ref("root.yaml", "https://example.com/x.yaml", allowed).is_err());
     }
 
     #[test]

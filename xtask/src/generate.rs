@@ -39,12 +39,13 @@ impl SpecSource for FolderSource {
 }
 
 /// Generates the crate for the spec at `spec` into `out`.
-pub fn run(spec: &Path, out: &Path, mode: Mode) -> Result<()> {
+pub fn run(spec: &Path, out: &Path, mode: Mode, options: generator::load::LoadOptions) -> Result<()> {
     let started = Instant::now();
     let folder = spec.parent().map(Path::to_path_buf).unwrap_or_default();
     let root_name = spec.file_name().context("--spec must name the spec's root file")?.to_string_lossy().into_owned();
     let source = FolderSource { folder: if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder } };
-    let generated = generator::generate(&source, &root_name).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+    let generated =
+        generator::generate_with(&source, &root_name, options).map_err(|errors| anyhow::anyhow!("{errors}"))?;
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }
@@ -136,7 +137,9 @@ mod tests {
     #[test]
     fn checked_in_client_is_up_to_date() {
         let root = workspace_root();
-        if let Err(error) = run(&root.join("spec/openapi.yaml"), &root.join("generated-client"), Mode::Check) {
+        if let Err(error) =
+            run(&root.join("spec/openapi.yaml"), &root.join("generated-client"), Mode::Check, Default::default())
+        {
             panic!("{error}");
         }
     }
@@ -146,14 +149,16 @@ mod tests {
         let out = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
         let _ = fs::remove_dir_all(&out);
         let root = workspace_root();
-        let error = run(&root.join("spec/openapi.yaml"), &out, Mode::Check).expect_err("an empty folder is stale");
+        let error = run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Default::default())
+            .expect_err("an empty folder is stale");
         let message = error.to_string();
         assert!(message.contains("stale:") && message.contains("src/models.rs"), "{message}");
         assert!(message.contains("run `cargo xtask generate`"), "{message}");
-        run(&root.join("spec/openapi.yaml"), &out, Mode::Write).expect("writes the crate");
-        run(&root.join("spec/openapi.yaml"), &out, Mode::Check).expect("fresh output is not stale");
+        run(&root.join("spec/openapi.yaml"), &out, Mode::Write, Default::default()).expect("writes the crate");
+        run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Default::default()).expect("fresh output is not stale");
         fs::write(out.join("src/models.rs"), "// edited by hand\n").unwrap();
-        let message = run(&root.join("spec/openapi.yaml"), &out, Mode::Check).unwrap_err().to_string();
+        let message =
+            run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Default::default()).unwrap_err().to_string();
         assert!(message.contains("src/models.rs"), "{message}");
         fs::remove_dir_all(&out).unwrap();
     }

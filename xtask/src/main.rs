@@ -27,18 +27,22 @@ enum Command {
         /// Folder of the generated crate [default: generated-client].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Follow `$ref`s to files outside the spec's folder and absolute paths.
+        #[arg(long)]
+        allow_refs_outside_spec: bool,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate { check, spec, out } => {
+        Command::Generate { check, spec, out, allow_refs_outside_spec } => {
             let root = generate::workspace_root();
             let spec = spec.unwrap_or_else(|| root.join("spec/openapi.yaml"));
             let out = out.unwrap_or_else(|| root.join("generated-client"));
             let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
-            generate::run(&spec, &out, mode)
+            let options = generator::load::LoadOptions { allow_outside_root: allow_refs_outside_spec };
+            generate::run(&spec, &out, mode, options)
         }
     };
     match result {
