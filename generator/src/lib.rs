@@ -32,8 +32,10 @@ pub struct GeneratedFile {
 pub struct Generated {
     /// Files in path order.
     pub files: Vec<GeneratedFile>,
-    /// Constructs typed loosely (e.g. as any JSON value).
+    /// Constructs typed loosely (e.g. as any JSON value), and repairs made.
     pub warnings: Vec<Diagnostic>,
+    /// Operations left out, each with the reason.
+    pub skipped: Vec<Diagnostic>,
 }
 
 /// Stack for the stages after `load`: `openapiv3`'s deserialisation of
@@ -68,5 +70,5 @@ fn generate_loaded(loaded: &load::LoadedSpec) -> Result<Generated, SpecErrors> {
     let mut files = codegen::crate_files(&lowered.api);
     files.extend(templates::files());
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Generated { files, warnings: lowered.warnings })
+    Ok(Generated { files, warnings: lowered.warnings, skipped: lowered.skipped })
 }

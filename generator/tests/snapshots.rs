@@ -37,6 +37,9 @@ fn render(folder: &Path) -> String {
             for warning in &generated.warnings {
                 out.push_str(&format!("warning: {warning}\n"));
             }
+            for skipped in &generated.skipped {
+                out.push_str(&format!("skipped: {skipped}\n"));
+            }
             for file in generated.files.iter().filter(|f| f.path == "src/models.rs" || f.path == "src/operations.rs") {
                 out.push_str(&format!("===== {} =====\n{}", file.path, file.contents));
             }

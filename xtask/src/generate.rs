@@ -38,16 +38,34 @@ impl SpecSource for FolderSource {
     }
 }
 
+/// How to generate, besides where from and to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Follow `$ref`s outside the spec's folder.
+    pub load: generator::load::LoadOptions,
+    /// Write the crate even when operations had to be left out.
+    pub keep_going: bool,
+}
+
 /// Generates the crate for the spec at `spec` into `out`.
-pub fn run(spec: &Path, out: &Path, mode: Mode, options: generator::load::LoadOptions) -> Result<()> {
+pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> {
     let started = Instant::now();
     let folder = spec.parent().map(Path::to_path_buf).unwrap_or_default();
     let root_name = spec.file_name().context("--spec must name the spec's root file")?.to_string_lossy().into_owned();
     let source = FolderSource { folder: if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder } };
     let generated =
-        generator::generate_with(&source, &root_name, options).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+        generator::generate_with(&source, &root_name, options.load).map_err(|errors| anyhow::anyhow!("{errors}"))?;
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
+    }
+    for skipped in &generated.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    if !generated.skipped.is_empty() && !options.keep_going {
+        bail!(
+            "{} operations had to be left out (listed above); fix the spec, or pass --keep-going to generate without them",
+            generated.skipped.len()
+        );
     }
     let stale = stale_files(&generated.files, out)?;
     let leftovers = leftover_files(&generated.files, out)?;

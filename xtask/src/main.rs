@@ -30,19 +30,22 @@ enum Command {
         /// Follow `$ref`s to files outside the spec's folder and absolute paths.
         #[arg(long)]
         allow_refs_outside_spec: bool,
+        /// Generate even when some operations must be left out (each is reported).
+        #[arg(long)]
+        keep_going: bool,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate { check, spec, out, allow_refs_outside_spec } => {
+        Command::Generate { check, spec, out, allow_refs_outside_spec, keep_going } => {
             let root = generate::workspace_root();
             let spec = spec.unwrap_or_else(|| root.join("spec/openapi.yaml"));
             let out = out.unwrap_or_else(|| root.join("generated-client"));
             let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
-            let options = generator::load::LoadOptions { allow_outside_root: allow_refs_outside_spec };
-            generate::run(&spec, &out, mode, options)
+            let load = generator::load::LoadOptions { allow_outside_root: allow_refs_outside_spec };
+            generate::run(&spec, &out, mode, generate::Options { load, keep_going })
         }
     };
     match result {

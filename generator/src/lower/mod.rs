@@ -22,8 +22,10 @@ pub use names::{type_name, value_name};
 pub struct Lowered {
     /// The API.
     pub api: Api,
-    /// Constructs that could not be represented exactly.
+    /// Constructs that could not be represented exactly, and repairs made.
     pub warnings: Vec<Diagnostic>,
+    /// Operations left out, each with the reason.
+    pub skipped: Vec<Diagnostic>,
 }
 
 /// Lowers a parsed spec; every error found is reported, not just the first.
@@ -36,6 +38,7 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap) -> Result<Lowered, SpecErro
         type_scope: names::Scope::default(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        skipped: Vec::new(),
     };
     let components = spec.components.as_ref().map(|c| &c.schemas);
     for key in components.into_iter().flat_map(|schemas| schemas.keys()) {
@@ -67,7 +70,7 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap) -> Result<Lowered, SpecErro
         types: lowerer.types,
     };
     if lowerer.errors.is_empty() {
-        Ok(Lowered { api, warnings: lowerer.warnings })
+        Ok(Lowered { api, warnings: lowerer.warnings, skipped: lowerer.skipped })
     } else {
         Err(SpecErrors(lowerer.errors))
     }
@@ -82,6 +85,7 @@ pub(crate) struct Lowerer<'a> {
     type_scope: names::Scope,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    skipped: Vec<Diagnostic>,
 }
 
 impl Lowerer<'_> {

@@ -81,7 +81,7 @@ impl Lowerer<'_> {
                 params.push(param);
             }
         }
-        let segments = self.segments(context, &params);
+        let segments = self.segments(context, &mut params, &mut field_scope);
         // Path parameters first, in path order: they are the method's arguments.
         let path_order = |param: &Param| {
             segments
@@ -100,6 +100,12 @@ impl Lowerer<'_> {
         };
         let (success, errors) = self.responses(&operation.responses, context);
         if self.errors.len() > errors_before {
+            // One bad operation never sinks the others: it is left out, with its reasons.
+            let reasons = self.errors.split_off(errors_before);
+            for reason in reasons {
+                let message = format!("operation `{}` left out: {}", context.operation_id, reason.message);
+                self.skipped.push(crate::diagnostics::Diagnostic { location: reason.location, message });
+            }
             return None;
         }
         let pagination = pagination(&params, &success);
@@ -174,39 +180,111 @@ impl Lowerer<'_> {
         })
     }
 
-    /// Splits the path template into literals and parameters.
-    fn segments(&mut self, context: &OperationContext<'_>, params: &[Param]) -> Vec<Segment> {
-        let mut segments = Vec::new();
+    /// Splits the path template into literals and parameters, repairing
+    /// templates whose placeholders and declared path parameters disagree:
+    /// unmatched ones pair up in order when their counts agree; a leftover
+    /// placeholder becomes a string parameter, a leftover parameter is dropped.
+    fn segments(
+        &mut self,
+        context: &OperationContext<'_>,
+        params: &mut Vec<Param>,
+        field_scope: &mut Scope,
+    ) -> Vec<Segment> {
+        enum Piece<'t> {
+            Text(&'t str),
+            Placeholder(&'t str),
+        }
+        let mut pieces = Vec::new();
         let mut rest = context.path;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|at| open + at) else { break };
             if open > 0 {
-                segments.push(Segment::Literal(rest[..open].to_owned()));
+                pieces.push(Piece::Text(&rest[..open]));
             }
-            let wire_name = &rest[open + 1..close];
-            match params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire_name) {
-                Some(param) => segments.push(Segment::Param(param.field_name.clone())),
-                None => self.error(
-                    context.pointer,
-                    format!(
-                        "path `{}` uses `{{{wire_name}}}`, but no path parameter of that name is declared",
-                        context.path
-                    ),
-                ),
-            }
+            pieces.push(Piece::Placeholder(&rest[open + 1..close]));
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
-            segments.push(Segment::Literal(rest.to_owned()));
+            pieces.push(Piece::Text(rest));
         }
-        for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
-            if !segments.contains(&Segment::Param(param.field_name.clone())) {
-                let message =
-                    format!("path parameter `{}` does not appear in the path `{}`", param.wire_name, context.path);
-                self.error(context.pointer, message);
+        let is_declared = |params: &[Param], name: &str| {
+            params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name)
+        };
+        let unmatched_placeholders: Vec<&str> = pieces
+            .iter()
+            .filter_map(|piece| match piece {
+                Piece::Placeholder(name) if !is_declared(params, name) => Some(*name),
+                _ => None,
+            })
+            .collect();
+        let placeholders: Vec<&str> = pieces
+            .iter()
+            .filter_map(|piece| if let Piece::Placeholder(name) = piece { Some(*name) } else { None })
+            .collect();
+        let unmatched_params: Vec<usize> = (0..params.len())
+            .filter(|&i| {
+                params[i].location == ParamLocation::Path && !placeholders.contains(&params[i].wire_name.as_str())
+            })
+            .collect();
+        // Placeholder → index of the parameter that fills it.
+        let mut filled_by: Vec<(String, usize)> = Vec::new();
+        if !unmatched_placeholders.is_empty() && unmatched_placeholders.len() == unmatched_params.len() {
+            for (placeholder, &index) in unmatched_placeholders.iter().zip(&unmatched_params) {
+                let message = format!(
+                    "path `{}` uses `{{{placeholder}}}` but declares the path parameter `{}`: it fills the placeholder",
+                    context.path, params[index].wire_name
+                );
+                self.warn(context.pointer, message);
+                filled_by.push(((*placeholder).to_owned(), index));
+            }
+        } else {
+            for placeholder in &unmatched_placeholders {
+                let message = format!(
+                    "path `{}` uses `{{{placeholder}}}` but declares no parameter for it: added as a string parameter",
+                    context.path
+                );
+                self.warn(context.pointer, message);
+                params.push(Param {
+                    wire_name: (*placeholder).to_owned(),
+                    field_name: field_scope.claim(value_name(placeholder)),
+                    location: ParamLocation::Path,
+                    required: true,
+                    ty: Type::String,
+                    description: None,
+                    default: None,
+                    bounds: None,
+                    maximum: None,
+                });
+                filled_by.push(((*placeholder).to_owned(), params.len() - 1));
+            }
+            for &index in unmatched_params.iter().rev() {
+                let message = format!(
+                    "path parameter `{}` does not appear in the path `{}`: left out",
+                    params[index].wire_name, context.path
+                );
+                self.warn(context.pointer, message);
+                params.remove(index);
+                for (_, filler) in filled_by.iter_mut() {
+                    if *filler > index {
+                        *filler -= 1;
+                    }
+                }
             }
         }
-        segments
+        pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => Segment::Literal((*text).to_owned()),
+                Piece::Placeholder(name) => {
+                    let index = filled_by.iter().find(|(placeholder, _)| placeholder == name).map(|(_, i)| *i);
+                    let index = index.or_else(|| {
+                        params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == *name)
+                    });
+                    let index = index.expect("every placeholder is matched, paired or added above");
+                    Segment::Param(params[index].field_name.clone())
+                }
+            })
+            .collect()
     }
 
     fn body(
