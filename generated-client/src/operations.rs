@@ -863,7 +863,7 @@ impl GetConnectorTranslations {
         let locale_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "locale",
-            self.locale.as_str(),
+            &self.locale.to_string(),
         )?;
         let path = ::std::format!(
             "/connectors/{script_name_segment}/translations/{locale_segment}"
@@ -953,7 +953,7 @@ impl PutConnectorTranslations {
         let locale_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "locale",
-            self.locale.as_str(),
+            &self.locale.to_string(),
         )?;
         let path = ::std::format!(
             "/connectors/{script_name_segment}/translations/{locale_segment}"

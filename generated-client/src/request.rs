@@ -26,6 +26,15 @@ pub(crate) fn path_segment(operation_id: &'static str, name: &str, value: &str) 
     Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
 }
 
+/// A structured parameter value as JSON text.
+#[allow(dead_code, reason = "used only by specs with structured parameters")]
+pub(crate) fn json_text<T: serde::Serialize>(operation_id: &'static str, value: &T) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|error| Error::InvalidRequest {
+        operation: operation_id,
+        message: format!("a parameter cannot be written as JSON: {error}"),
+    })
+}
+
 /// One request, described by a generated operation.
 #[derive(Debug, Clone)]
 pub(crate) struct Request {

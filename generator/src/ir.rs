@@ -104,6 +104,19 @@ pub struct Param {
     pub bounds: Option<String>,
     /// The largest value allowed, for integers that declare one.
     pub maximum: Option<i64>,
+    /// How the value is written into the URL or header.
+    pub encoding: Encoding,
+}
+
+/// How a parameter's value becomes text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Its `Display` text (strings, numbers, booleans, enums).
+    Text,
+    /// An array: the parameter repeated, one item's text each (`form`, exploded).
+    TextEach,
+    /// A structured value: its JSON text.
+    Json,
 }
 
 /// A list operation paged with `limit` and `offset` query parameters.

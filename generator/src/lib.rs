@@ -36,25 +36,53 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
     /// Operations left out, each with the reason.
     pub skipped: Vec<Diagnostic>,
+    /// What was generated.
+    pub stats: Stats,
 }
 
 /// Stack for the stages after `load`: `openapiv3`'s deserialisation of
 /// nested schemas is deep, and a caller's thread may have a small stack.
 const STAGE_STACK_BYTES: usize = 256 << 20;
 
-/// Runs the whole pipeline on the spec whose root file is `root`.
-pub fn generate(source: &dyn SpecSource, root: &str) -> Result<Generated, SpecErrors> {
-    generate_with(source, root, load::LoadOptions::default())
+/// What to generate besides what the spec says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// What `$ref`s may reach.
+    pub load: load::LoadOptions,
+    /// The crate's package name.
+    pub crate_name: String,
+    /// Hand-written benchmarks in the crate's `benches/` (file stems), declared in its manifest.
+    pub benches: Vec<String>,
 }
 
-/// [`generate`] with explicit [`load::LoadOptions`].
-pub fn generate_with(source: &dyn SpecSource, root: &str, options: load::LoadOptions) -> Result<Generated, SpecErrors> {
-    let loaded = load::load_with(source, root, options)?;
+impl Default for Options {
+    fn default() -> Self {
+        Self { load: load::LoadOptions::default(), crate_name: "openapi-client".to_owned(), benches: Vec::new() }
+    }
+}
+
+/// Counts of what was generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Operations with a client method.
+    pub operations: usize,
+    /// Named types (models).
+    pub types: usize,
+}
+
+/// Runs the whole pipeline on the spec whose root file is `root`.
+pub fn generate(source: &dyn SpecSource, root: &str) -> Result<Generated, SpecErrors> {
+    generate_with(source, root, &Options::default())
+}
+
+/// [`generate`] with explicit [`Options`].
+pub fn generate_with(source: &dyn SpecSource, root: &str, options: &Options) -> Result<Generated, SpecErrors> {
+    let loaded = load::load_with(source, root, options.load)?;
     std::thread::scope(|scope| {
         let stages = std::thread::Builder::new()
             .name("generator".to_owned())
             .stack_size(STAGE_STACK_BYTES)
-            .spawn_scoped(scope, || generate_loaded(&loaded))
+            .spawn_scoped(scope, || generate_loaded(&loaded, options))
             .expect("the OS can start a thread");
         match stages.join() {
             Ok(result) => result,
@@ -63,12 +91,13 @@ pub fn generate_with(source: &dyn SpecSource, root: &str, options: load::LoadOpt
     })
 }
 
-fn generate_loaded(loaded: &load::LoadedSpec) -> Result<Generated, SpecErrors> {
+fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Generated, SpecErrors> {
     let spec = parse::parse(loaded)?;
     let lowered = lower::lower(&spec, &loaded.source_map)?;
     check::check(&lowered.api)?;
-    let mut files = codegen::crate_files(&lowered.api);
+    let stats = Stats { operations: lowered.api.operations.len(), types: lowered.api.types.len() };
+    let mut files = codegen::crate_files(&lowered.api, options);
     files.extend(templates::files());
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Generated { files, warnings: lowered.warnings, skipped: lowered.skipped })
+    Ok(Generated { files, warnings: lowered.warnings, skipped: lowered.skipped, stats })
 }

@@ -6,12 +6,14 @@
 use crate::format::RUST_HEADER;
 use crate::GeneratedFile;
 
+/// The manifest's dependency tables; codegen writes `[package]` above them.
+pub(crate) const DEPENDENCIES: &str = include_str!("../../templates/dependencies.toml");
+
 /// The README's hand-written part; codegen appends the operation table.
 pub(crate) const README_SKELETON: &str = include_str!("../../templates/README.md");
 
-/// Runtime modules and the manifest, by path in the generated crate.
+/// Runtime modules and formatting settings, by path in the generated crate.
 const FILES: &[(&str, &str)] = &[
-    ("Cargo.toml", include_str!("../../templates/Cargo.toml")),
     ("rustfmt.toml", include_str!("../../templates/rustfmt.toml")),
     ("src/auth.rs", include_str!("../../templates/src/auth.rs")),
     ("src/client.rs", include_str!("../../templates/src/client.rs")),

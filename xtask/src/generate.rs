@@ -38,23 +38,59 @@ impl SpecSource for FolderSource {
     }
 }
 
+/// The package name of the checked-in client.
+pub const CRATE_NAME: &str = "sailpoint-connectors";
+
 /// How to generate, besides where from and to.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Follow `$ref`s outside the spec's folder.
     pub load: generator::load::LoadOptions,
     /// Write the crate even when operations had to be left out.
     pub keep_going: bool,
+    /// The crate's package name.
+    pub crate_name: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { load: Default::default(), keep_going: false, crate_name: CRATE_NAME.to_owned() }
+    }
+}
+
+/// Runs the generator on the spec at `spec` for the crate folder `out`.
+pub fn generate_spec(spec: &Path, out: &Path, options: &Options) -> Result<generator::Generated> {
+    let folder = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root_name = spec.file_name().context("--spec must name the spec's root file")?.to_string_lossy().into_owned();
+    let source = FolderSource { folder: if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder } };
+    let generator_options = generator::Options {
+        load: options.load,
+        crate_name: options.crate_name.clone(),
+        benches: hand_written_benches(out)?,
+    };
+    generator::generate_with(&source, &root_name, &generator_options).map_err(|errors| anyhow::anyhow!("{errors}"))
+}
+
+/// Stems of the hand-written benchmarks in `out/benches/`, sorted.
+fn hand_written_benches(out: &Path) -> Result<Vec<String>> {
+    let Ok(entries) = fs::read_dir(out.join("benches")) else { return Ok(Vec::new()) };
+    let mut benches = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|extension| extension == "rs") {
+            if let Some(stem) = path.file_stem() {
+                benches.push(stem.to_string_lossy().into_owned());
+            }
+        }
+    }
+    benches.sort();
+    Ok(benches)
 }
 
 /// Generates the crate for the spec at `spec` into `out`.
 pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> {
     let started = Instant::now();
-    let folder = spec.parent().map(Path::to_path_buf).unwrap_or_default();
-    let root_name = spec.file_name().context("--spec must name the spec's root file")?.to_string_lossy().into_owned();
-    let source = FolderSource { folder: if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder } };
-    let generated =
-        generator::generate_with(&source, &root_name, options.load).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+    let generated = generate_spec(spec, out, &options)?;
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }
@@ -85,13 +121,8 @@ pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> 
             bail!(message)
         }
         Mode::Write => {
-            for file in generated.files.iter().filter(|file| stale.contains(&file.path)) {
-                let target = out.join(&file.path);
-                if let Some(parent) = target.parent() {
-                    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-                }
-                fs::write(&target, &file.contents).with_context(|| format!("writing {}", target.display()))?;
-            }
+            let changed: Vec<_> = generated.files.iter().filter(|file| stale.contains(&file.path)).cloned().collect();
+            write_files(out, &changed)?;
             for path in &leftovers {
                 let target = out.join(path);
                 fs::remove_file(&target).with_context(|| format!("removing {}", target.display()))?;
@@ -108,6 +139,18 @@ pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> 
             Ok(())
         }
     }
+}
+
+/// Writes files under `out`, creating folders as needed.
+pub fn write_files(out: &Path, files: &[generator::GeneratedFile]) -> Result<()> {
+    for file in files {
+        let target = out.join(&file.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        fs::write(&target, &file.contents).with_context(|| format!("writing {}", target.display()))?;
+    }
+    Ok(())
 }
 
 /// Generated files whose checked-in copy is missing or different.
@@ -156,7 +199,7 @@ mod tests {
     fn checked_in_client_is_up_to_date() {
         let root = workspace_root();
         if let Err(error) =
-            run(&root.join("spec/openapi.yaml"), &root.join("generated-client"), Mode::Check, Default::default())
+            run(&root.join("spec/openapi.yaml"), &root.join("generated-client"), Mode::Check, Options::default())
         {
             panic!("{error}");
         }
@@ -167,16 +210,16 @@ mod tests {
         let out = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
         let _ = fs::remove_dir_all(&out);
         let root = workspace_root();
-        let error = run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Default::default())
+        let error = run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Options::default())
             .expect_err("an empty folder is stale");
         let message = error.to_string();
         assert!(message.contains("stale:") && message.contains("src/models.rs"), "{message}");
         assert!(message.contains("run `cargo xtask generate`"), "{message}");
-        run(&root.join("spec/openapi.yaml"), &out, Mode::Write, Default::default()).expect("writes the crate");
-        run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Default::default()).expect("fresh output is not stale");
+        run(&root.join("spec/openapi.yaml"), &out, Mode::Write, Options::default()).expect("writes the crate");
+        run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Options::default()).expect("fresh output is not stale");
         fs::write(out.join("src/models.rs"), "// edited by hand\n").unwrap();
         let message =
-            run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Default::default()).unwrap_err().to_string();
+            run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Options::default()).unwrap_err().to_string();
         assert!(message.contains("src/models.rs"), "{message}");
         fs::remove_dir_all(&out).unwrap();
     }

@@ -1,5 +1,6 @@
 //! Maintainer commands, run as `cargo xtask <command>`.
 
+mod conformance;
 mod generate;
 
 use std::path::PathBuf;
@@ -33,20 +34,35 @@ enum Command {
         /// Generate even when some operations must be left out (each is reported).
         #[arg(long)]
         keep_going: bool,
+        /// Package name of the generated crate.
+        #[arg(long, default_value = generate::CRATE_NAME)]
+        crate_name: String,
+    },
+    /// Generate a crate for any spec into a temporary folder, build and lint it, and summarise.
+    Conformance {
+        /// Root file of the spec.
+        spec: PathBuf,
+        /// Package name of the generated crate.
+        #[arg(long, default_value = "sailpoint-api")]
+        crate_name: String,
+        /// Generate into this folder (kept) instead of a temporary one.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate { check, spec, out, allow_refs_outside_spec, keep_going } => {
+        Command::Generate { check, spec, out, allow_refs_outside_spec, keep_going, crate_name } => {
             let root = generate::workspace_root();
             let spec = spec.unwrap_or_else(|| root.join("spec/openapi.yaml"));
             let out = out.unwrap_or_else(|| root.join("generated-client"));
             let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
             let load = generator::load::LoadOptions { allow_outside_root: allow_refs_outside_spec };
-            generate::run(&spec, &out, mode, generate::Options { load, keep_going })
+            generate::run(&spec, &out, mode, generate::Options { load, keep_going, crate_name })
         }
+        Command::Conformance { spec, crate_name, out } => conformance::run(&spec, &crate_name, out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc, doc_paragraphs};
 use super::{ident, rust_type};
 use crate::ir::{
-    Api, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
+    Api, Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
     ResponseContent, Segment, Type,
 };
 
@@ -331,9 +331,9 @@ fn path(operation: &Operation) -> TokenStream {
                 template.push_str(&format!("{{{local}}}"));
                 let field = ident(field_name);
                 let wire = &param.wire_name;
-                let text = match &param.ty {
-                    Type::String => quote!(&self.#field),
-                    Type::Named(_) => quote!(self.#field.as_str()),
+                let text = match (&param.ty, param.encoding) {
+                    (Type::String, _) => quote!(&self.#field),
+                    (_, Encoding::Json) => quote!(&crate::request::json_text(Self::OPERATION_ID, &self.#field)?),
                     _ => quote!(&self.#field.to_string()),
                 };
                 locals.push(quote! {
@@ -357,13 +357,16 @@ fn add_param(param: &Param) -> TokenStream {
         ParamLocation::Header => param.wire_name.to_ascii_lowercase(),
         _ => param.wire_name.clone(),
     };
-    let add = |value: TokenStream| match param.location {
-        ParamLocation::Header => quote!(request.header(#wire, #value)?),
-        _ => quote!(request.query(#wire, #value)),
+    let text = match param.encoding {
+        Encoding::Json => quote!(crate::request::json_text(Self::OPERATION_ID, value)?),
+        Encoding::Text | Encoding::TextEach => quote!(value),
     };
-    let single = add(quote!(value));
-    let each = match &param.ty {
-        Type::Array(_) => quote! {
+    let single = match param.location {
+        ParamLocation::Header => quote!(request.header(#wire, #text)?),
+        _ => quote!(request.query(#wire, #text)),
+    };
+    let each = match param.encoding {
+        Encoding::TextEach => quote! {
             let mut request = request;
             for value in values {
                 request = #single;
@@ -372,7 +375,7 @@ fn add_param(param: &Param) -> TokenStream {
         },
         _ => quote!(#single),
     };
-    let binding = if matches!(param.ty, Type::Array(_)) { quote!(values) } else { quote!(value) };
+    let binding = if param.encoding == Encoding::TextEach { quote!(values) } else { quote!(value) };
     if param.required {
         quote! {
             let request = {

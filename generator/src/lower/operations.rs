@@ -8,8 +8,8 @@ use super::schemas::{Naming, SchemaRef};
 use super::Lowerer;
 use crate::diagnostics::push_pointer;
 use crate::ir::{
-    ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody, ResponseContent,
-    Segment, SuccessResponse, Type,
+    Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
+    ResponseContent, Segment, SuccessResponse, Type,
 };
 
 impl Lowerer<'_> {
@@ -163,9 +163,22 @@ impl Lowerer<'_> {
                 (Type::String, None, None, None)
             }
         };
+        // A parameter is absent rather than null: drop nullability, also of array items.
         let ty = match ty {
             Type::Nullable(inner) => *inner,
             ty => ty,
+        };
+        let ty = match ty {
+            Type::Array(item) => match *item {
+                Type::Nullable(inner) => Type::Array(inner),
+                item => Type::Array(Box::new(item)),
+            },
+            ty => ty,
+        };
+        let encoding = match &ty {
+            Type::Array(item) if self.is_text(item) => Encoding::TextEach,
+            ty if self.is_text(ty) => Encoding::Text,
+            _ => Encoding::Json,
         };
         Some(Param {
             wire_name: data.name.clone(),
@@ -177,7 +190,21 @@ impl Lowerer<'_> {
             default,
             bounds,
             maximum,
+            encoding,
         })
+    }
+
+    /// Whether a value of this type is written as its `Display` text.
+    fn is_text(&self, ty: &Type) -> bool {
+        match ty {
+            Type::String | Type::I32 | Type::I64 | Type::F64 | Type::Bool => true,
+            Type::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(crate::ir::TypeKind::Enum { .. }) => true,
+                Some(crate::ir::TypeKind::Alias { ty }) => self.is_text(ty),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// Splits the path template into literals and parameters, repairing
@@ -254,6 +281,7 @@ impl Lowerer<'_> {
                     default: None,
                     bounds: None,
                     maximum: None,
+                    encoding: Encoding::Text,
                 });
                 filled_by.push(((*placeholder).to_owned(), params.len() - 1));
             }

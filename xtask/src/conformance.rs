@@ -1,0 +1,71 @@
+//! `cargo xtask conformance <root>`: generate a crate for any spec into a
+//! temporary folder, build and lint it, and summarise what happened.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use crate::generate::{self, Options};
+
+/// Generates, builds and lints the crate for `spec`; fails if it does not
+/// build or lint cleanly.
+pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>) -> Result<()> {
+    let out = keep.unwrap_or_else(|| std::env::temp_dir().join(format!("xtask-conformance-{crate_name}")));
+    let _ = std::fs::remove_dir_all(&out);
+    let options = Options { keep_going: true, crate_name: crate_name.to_owned(), ..Options::default() };
+    let started = Instant::now();
+    let generated = generate::generate_spec(spec, &out, &options)?;
+    let generation = started.elapsed();
+    generate::write_files(&out, &generated.files)?;
+    // A crate of its own, outside this workspace.
+    let manifest = out.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest)?;
+    text.push_str("\n[workspace]\n");
+    std::fs::write(&manifest, text)?;
+
+    println!("spec:        {}", spec.display());
+    println!("generated:   {} in {generation:.2?}", out.display());
+    println!("operations:  {} generated, {} left out", generated.stats.operations, generated.skipped.len());
+    println!("schemas:     {} types", generated.stats.types);
+    println!("diagnostics: {} warnings, {} operations left out", generated.warnings.len(), generated.skipped.len());
+    for (kind, count) in by_kind(generated.warnings.iter().chain(&generated.skipped)) {
+        println!("  {count:>5}  {kind}");
+    }
+    for skipped in &generated.skipped {
+        println!("  left out: {skipped}");
+    }
+
+    let target = generate::workspace_root().join("target/conformance");
+    for (step, args) in
+        [("build", vec!["build", "--quiet"]), ("clippy", vec!["clippy", "--quiet", "--", "-D", "warnings"])]
+    {
+        let started = Instant::now();
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(&args)
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .with_context(|| format!("running cargo {step}"))?;
+        println!("{step:<12} {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
+        if !status.success() {
+            bail!("the crate generated from {} does not pass `cargo {step}`", spec.display());
+        }
+    }
+    Ok(())
+}
+
+/// Diagnostics grouped by what they say, with the names in backticks left out.
+fn by_kind<'a>(diagnostics: impl Iterator<Item = &'a generator::Diagnostic>) -> BTreeMap<String, usize> {
+    let mut kinds = BTreeMap::new();
+    for diagnostic in diagnostics {
+        let mut kind = String::new();
+        for (index, part) in diagnostic.message.split('`').enumerate() {
+            kind.push_str(if index % 2 == 1 { "…" } else { part });
+        }
+        *kinds.entry(kind).or_insert(0) += 1;
+    }
+    kinds
+}
