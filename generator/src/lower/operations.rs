@@ -152,7 +152,11 @@ impl Lowerer<'_> {
                 let ty = self.schema_type(schema.into(), &naming, &push_pointer(pointer, "schema"));
                 match schema {
                     ReferenceOr::Item(schema) => {
-                        let default = schema.schema_data.default.as_ref().map(|d| d.to_string());
+                        let default = schema.schema_data.default.as_ref().map(|default| match (default, &ty) {
+                            // Specs write boolean defaults as strings; show them as booleans.
+                            (serde_json::Value::String(text), Type::Bool) => text.clone(),
+                            (default, _) => default.to_string(),
+                        });
                         (ty, default, bounds(schema), maximum(schema))
                     }
                     ReferenceOr::Reference { .. } => (ty, None, None, None),

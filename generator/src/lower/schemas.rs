@@ -136,6 +136,13 @@ impl<'a> Lowerer<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(SchemaType::String(string)) => {
                 let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                let distinct: std::collections::BTreeSet<&str> = values.iter().copied().collect();
+                if distinct.len() < values.len() {
+                    self.warn(pointer, "`enum` lists a value twice: each value is kept once");
+                }
+                if string.enumeration.iter().any(Option::is_none) && !schema.schema_data.nullable {
+                    self.warn(pointer, "`enum` lists `null` but the schema is not `nullable`: treated as nullable");
+                }
                 if values.is_empty() {
                     Shape::Plain(Type::String)
                 } else {
@@ -148,7 +155,12 @@ impl<'a> Lowerer<'a> {
                 Shape::Plain(if is_i32 { Type::I32 } else { Type::I64 })
             }
             SchemaKind::Type(SchemaType::Number(_)) => Shape::Plain(Type::F64),
-            SchemaKind::Type(SchemaType::Boolean(_)) => Shape::Plain(Type::Bool),
+            SchemaKind::Type(SchemaType::Boolean(_)) => {
+                if let Some(serde_json::Value::String(text)) = &schema.schema_data.default {
+                    self.warn(pointer, format!("boolean `default` written as the string {text:?}: read as a boolean"));
+                }
+                Shape::Plain(Type::Bool)
+            }
             SchemaKind::Type(SchemaType::Array(array)) => {
                 let items = match &array.items {
                     Some(items) => {
@@ -203,6 +215,13 @@ impl<'a> Lowerer<'a> {
                 if let Some(items) = &any.items {
                     let items = self.schema_type(items.into(), &naming.child("Item"), &push_pointer(pointer, "items"));
                     return Shape::Plain(Type::Array(Box::new(items)));
+                }
+                if let Some(format) = any.typ.as_deref().filter(|t| FORMATS_USED_AS_TYPES.contains(t)) {
+                    let message = format!(
+                        "`type: {format}` is a format, not a JSON type: read as `type: string, format: {format}`"
+                    );
+                    self.warn(pointer, message);
+                    return Shape::Plain(Type::String);
                 }
                 Shape::Plain(match any.typ.as_deref() {
                     Some("string") => Type::String,
@@ -357,6 +376,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 }
+
+/// String formats that specs sometimes write as `type`.
+const FORMATS_USED_AS_TYPES: &[&str] =
+    &["date-time", "date", "time", "uuid", "uri", "email", "binary", "byte", "password"];
 
 fn describe(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
