@@ -205,6 +205,9 @@ pub enum ResponseContent {
     Json { media_type: String, ty: Type },
     /// Text (XML, plain text, CSV...) returned as a `String`.
     Text { media_type: String },
+    /// Binary content (zip, PDF, images...) returned as bytes; the media
+    /// types are all those declared, to accept any of them.
+    Binary { media_types: Vec<String> },
 }
 
 /// A declared error response.

@@ -66,6 +66,7 @@ pub(crate) fn readme(api: &Api) -> String {
             ResponseContent::Empty => "nothing".to_owned(),
             ResponseContent::Json { .. } => "JSON".to_owned(),
             ResponseContent::Text { media_type } => format!("`{media_type}` text"),
+            ResponseContent::Binary { media_types } => format!("`{}` bytes", media_types.join("`, `")),
         };
         let summary = operation.summary.as_deref().unwrap_or("").replace('|', "\\|");
         out.push_str(&format!(

@@ -209,6 +209,7 @@ fn send(operation: &Operation) -> TokenStream {
         ResponseContent::Empty => ("application/json".to_owned(), quote!(()), quote!(empty)),
         ResponseContent::Json { media_type, ty } => (media_type.clone(), rust_type(ty), quote!(json)),
         ResponseContent::Text { media_type } => (media_type.clone(), quote!(::std::string::String), quote!(text)),
+        ResponseContent::Binary { media_types } => (media_types.join(", "), quote!(::bytes::Bytes), quote!(bytes)),
     };
     // Error bodies are JSON: accept them too, ranked below the success's type
     // so content negotiation still picks that one for the success.
@@ -234,6 +235,9 @@ fn send(operation: &Operation) -> TokenStream {
         ResponseContent::Json { .. } => "Sends the request and decodes the JSON body.".to_owned(),
         ResponseContent::Text { media_type } => {
             format!("Sends the request and returns the `{media_type}` body as text.")
+        }
+        ResponseContent::Binary { media_types } => {
+            format!("Sends the request and returns the body (`{}`) as bytes.", media_types.join("`, `"))
         }
     };
     let docs = doc(&format!(

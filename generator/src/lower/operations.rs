@@ -460,7 +460,8 @@ impl Lowerer<'_> {
         }
         match content.keys().next() {
             None => ResponseContent::Empty,
-            Some(media_type) => ResponseContent::Text { media_type: media_type.clone() },
+            Some(media_type) if is_text(media_type) => ResponseContent::Text { media_type: media_type.clone() },
+            Some(_) => ResponseContent::Binary { media_types: content.keys().cloned().collect() },
         }
     }
 }
@@ -471,6 +472,15 @@ pub(crate) struct OperationContext<'a> {
     pointer: &'a str,
     item_pointer: &'a str,
     operation_id: &'a str,
+}
+
+/// Media types whose bodies are text, returned as `String`.
+fn is_text(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or(media_type).trim();
+    essence.starts_with("text/")
+        || essence.ends_with("+xml")
+        || ["application/xml", "application/csv", "application/yaml", "application/x-yaml", "application/javascript"]
+            .contains(&essence)
 }
 
 fn is_json(media_type: &str) -> bool {
