@@ -26,6 +26,22 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Named types by Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// One feature-gated module per tag, by module name; empty when the spec
+    /// has fewer than two tags (then nothing is feature-gated).
+    pub tags: Vec<Tag>,
+}
+
+/// A tag of operations: a module of the client and a cargo feature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// The tag as the spec names it.
+    pub name: String,
+    /// Module name (snake_case).
+    pub module: String,
+    /// Cargo feature name (kebab-case).
+    pub feature: String,
+    /// The tag's description.
+    pub description: Option<String>,
 }
 
 /// One HTTP operation.
@@ -59,6 +75,8 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// How to page through the results, for `limit`/`offset` list operations.
     pub pagination: Option<Pagination>,
+    /// Module of the operation's (first) tag, when the API is split by tag.
+    pub module: Option<String>,
     /// Where the operation is defined.
     pub origin: Location,
 }
@@ -257,6 +275,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Where it is defined.
     pub origin: Location,
+    /// Features (tags) whose operations use the type; empty when none does
+    /// or the API is not split by tag.
+    pub features: std::collections::BTreeSet<String>,
 }
 
 /// The shape of a named type.
@@ -317,4 +338,6 @@ pub struct UnionVariant {
     pub rust_name: String,
     /// The variant's type.
     pub ty: Type,
+    /// Boxed: a struct, which would make every value of the union as large as it.
+    pub boxed: bool,
 }

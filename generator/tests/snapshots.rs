@@ -40,8 +40,16 @@ fn render(folder: &Path) -> String {
             for skipped in &generated.skipped {
                 out.push_str(&format!("skipped: {skipped}\n"));
             }
-            for file in generated.files.iter().filter(|f| f.path == "src/models.rs" || f.path == "src/operations.rs") {
-                out.push_str(&format!("===== {} =====\n{}", file.path, file.contents));
+            for file in &generated.files {
+                if file.path == "src/models.rs" || file.path.starts_with("src/operations") {
+                    out.push_str(&format!("===== {} =====\n{}", file.path, file.contents));
+                }
+                // The features of an API split by tag.
+                if let Some(features) = file.contents.find("[features]").filter(|_| file.path == "Cargo.toml") {
+                    let section = &file.contents[features..];
+                    let end = section.find("\n\n").unwrap_or(section.len());
+                    out.push_str(&format!("===== Cargo.toml =====\n{}\n", &section[..end]));
+                }
             }
             out
         }

@@ -12,37 +12,70 @@ pub(crate) fn doc(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// `#![doc]` attributes (module docs) for a block of Markdown.
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    let lines = markdown_lines(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
 /// Joins several optional paragraphs into one doc block.
 pub(crate) fn doc_paragraphs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
     let text: Vec<&str> = paragraphs.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
     doc(&text.join("\n\n"))
 }
 
+/// Normalises spec Markdown for rustdoc and clippy: lines are trimmed; the
+/// lazy continuation lines of a list item or quote are joined onto it (same
+/// rendering, no indentation rules to get wrong); fenced code without a
+/// language is marked `text`, so rustdoc does not compile it as Rust.
 fn markdown_lines(text: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut in_list_item = false;
+    let mut lines: Vec<String> = Vec::new();
+    let mut in_block = false;
+    let mut in_fence = false;
     let mut previous_blank = true;
     for raw in text.trim().lines() {
-        let line = raw.trim_end();
-        let trimmed = line.trim_start();
+        let trimmed = raw.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence = if !in_fence && trimmed.trim_start_matches(['`', '~']).trim().is_empty() {
+                format!(" {trimmed}text")
+            } else {
+                format!(" {trimmed}")
+            };
+            lines.push(fence);
+            in_fence = !in_fence;
+            in_block = false;
+            previous_blank = false;
+            continue;
+        }
+        if in_fence {
+            lines.push(format!(" {}", raw.trim_end()));
+            continue;
+        }
         if trimmed.is_empty() {
             if !previous_blank {
                 lines.push(String::new());
             }
-            in_list_item = false;
+            in_block = false;
             previous_blank = true;
             continue;
         }
-        let starts_item = trimmed.starts_with("- ") || trimmed.starts_with("* ") || starts_numbered(trimmed);
-        if starts_item {
-            in_list_item = true;
-            lines.push(format!(" {trimmed}"));
-        } else if in_list_item {
-            lines.push(format!("   {trimmed}"));
-        } else {
-            lines.push(format!(" {trimmed}"));
+        let starts_block = trimmed.starts_with("- ")
+            || trimmed.starts_with("* ")
+            || trimmed.starts_with("+ ")
+            || trimmed.starts_with('>')
+            || starts_numbered(trimmed);
+        match lines.last_mut() {
+            Some(last) if in_block && !starts_block => {
+                last.push(' ');
+                last.push_str(trimmed);
+            }
+            _ => lines.push(format!(" {trimmed}")),
         }
+        in_block = starts_block || in_block;
         previous_blank = false;
+    }
+    if in_fence {
+        lines.push(" ```".to_owned());
     }
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();

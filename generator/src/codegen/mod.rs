@@ -17,13 +17,29 @@ use crate::GeneratedFile;
 
 /// The spec-dependent files of the generated crate.
 pub fn crate_files(api: &Api, options: &crate::Options) -> Vec<GeneratedFile> {
-    vec![
+    let mut files = vec![
         GeneratedFile { path: "Cargo.toml".into(), contents: manifest(api, options) },
         GeneratedFile { path: "src/lib.rs".into(), contents: rust_file(lib_rs(api)) },
         GeneratedFile { path: "src/models.rs".into(), contents: rust_file(models::models(api)) },
-        GeneratedFile { path: "src/operations.rs".into(), contents: rust_file(operations::operations(api)) },
         GeneratedFile { path: "README.md".into(), contents: docs::readme(api) },
-    ]
+    ];
+    if api.tags.is_empty() {
+        let all: Vec<&crate::ir::Operation> = api.operations.iter().collect();
+        let contents = rust_file(operations::operations(&all, None));
+        files.push(GeneratedFile { path: "src/operations.rs".into(), contents });
+    } else {
+        files.push(GeneratedFile {
+            path: "src/operations/mod.rs".into(),
+            contents: rust_file(operations::tag_modules(api)),
+        });
+        for tag in &api.tags {
+            let in_tag: Vec<&crate::ir::Operation> =
+                api.operations.iter().filter(|o| o.module.as_deref() == Some(tag.module.as_str())).collect();
+            let contents = rust_file(operations::operations(&in_tag, Some(tag)));
+            files.push(GeneratedFile { path: format!("src/operations/{}.rs", tag.module), contents });
+        }
+    }
+    files
 }
 
 /// `Cargo.toml`: a generated `[package]`, the template's dependencies, and
@@ -39,6 +55,17 @@ fn manifest(api: &Api, options: &crate::Options) -> String {
     let tables = dependencies.find("\n[").map_or(dependencies, |at| &dependencies[at + 1..]);
     out.push_str(tables.trim_end());
     out.push('\n');
+    if !api.tags.is_empty() {
+        // One feature per tag, all on by default: a crate that needs only a
+        // few tags compiles only their operations and the models they use.
+        let mut features: Vec<&str> = api.tags.iter().map(|tag| tag.feature.as_str()).collect();
+        features.push("unreferenced-models");
+        let list: Vec<String> = features.iter().map(|feature| format!("{feature:?}")).collect();
+        out.push_str(&format!("\n[features]\ndefault = [{}]\n", list.join(", ")));
+        for feature in features {
+            out.push_str(&format!("{feature} = []\n"));
+        }
+    }
     for bench in &options.benches {
         out.push_str(&format!("\n[[bench]]\nname = {bench:?}\nharness = false\n"));
     }

@@ -11,11 +11,48 @@ use crate::ir::{Api, EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
 const MAX_CONSTRUCTOR_ARGS: usize = 6;
 
 pub(super) fn models(api: &Api) -> TokenStream {
-    let definitions = api.types.values().map(definition);
+    let split = !api.tags.is_empty();
+    let definitions = api.types.values().map(|def| {
+        let items = definition(def);
+        if split {
+            gate(items, &feature_cfg(&def.features))
+        } else {
+            items
+        }
+    });
     quote! {
         //! The API's data types: one per schema of the spec.
         #( #definitions )*
     }
+}
+
+/// The cfg under which a type exists: any feature whose operations use it,
+/// or `unreferenced-models` for types no operation uses.
+fn feature_cfg(features: &std::collections::BTreeSet<String>) -> TokenStream {
+    if features.is_empty() {
+        return quote!(feature = "unreferenced-models");
+    }
+    if let [only] = features.iter().collect::<Vec<_>>().as_slice() {
+        return quote!(feature = #only);
+    }
+    let features = features.iter();
+    quote!(any( #( feature = #features ),* ))
+}
+
+/// Puts `#[cfg(...)]` on every item of a type's definition (struct, impls).
+fn gate(items: TokenStream, cfg: &TokenStream) -> TokenStream {
+    let mut file: syn::File = syn::parse2(items).expect("codegen emits items");
+    let attribute: syn::Attribute = syn::parse_quote!(#[cfg(#cfg)]);
+    for item in &mut file.items {
+        if let syn::Item::Struct(syn::ItemStruct { attrs, .. })
+        | syn::Item::Enum(syn::ItemEnum { attrs, .. })
+        | syn::Item::Impl(syn::ItemImpl { attrs, .. })
+        | syn::Item::Type(syn::ItemType { attrs, .. }) = item
+        {
+            attrs.insert(0, attribute.clone());
+        }
+    }
+    quote!(#file)
 }
 
 fn definition(def: &TypeDef) -> TokenStream {
@@ -186,7 +223,10 @@ fn union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant]) -> TokenSt
     let name = ident(&def.name);
     let members = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        let ty = rust_type(&variant.ty);
+        let mut ty = rust_type(&variant.ty);
+        if variant.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
         let variant_docs = doc(&format!("The value as `{}`.", variant.rust_name));
         quote!(#variant_docs #variant_name(#ty),)
     });

@@ -7,15 +7,46 @@ use super::docs::{doc, doc_paragraphs};
 use super::{ident, rust_type};
 use crate::ir::{
     Api, Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
-    ResponseContent, Segment, Type,
+    ResponseContent, Segment, Tag, Type,
 };
 
-pub(super) fn operations(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(client_method);
-    let builders = api.operations.iter().map(builder);
+/// `operations/mod.rs` of an API split by tag: one gated module per tag,
+/// its builders re-exported here.
+pub(super) fn tag_modules(api: &Api) -> TokenStream {
+    let modules = api.tags.iter().map(|tag| {
+        let module = ident(&tag.module);
+        let feature = &tag.feature;
+        let docs = doc(&format!("Operations tagged `{}` (cargo feature `{feature}`).", tag.name));
+        quote! {
+            #docs
+            #[cfg(feature = #feature)]
+            pub mod #module;
+            #[cfg(feature = #feature)]
+            pub use #module::*;
+        }
+    });
     quote! {
-        //! Request builders, one per operation. Start one from its [`Client`](crate::Client)
-        //! method, set what you need, then `.send().await`.
+        //! Request builders, one per operation, in a module per tag. Start one
+        //! from its [`Client`](crate::Client) method, set what you need, then
+        //! `.send().await`.
+        #( #modules )*
+    }
+}
+
+/// The operations of one tag (or of the whole API): `Client` methods and builders.
+pub(super) fn operations(operations: &[&Operation], tag: Option<&Tag>) -> TokenStream {
+    let methods = operations.iter().map(|operation| client_method(operation));
+    let builders = operations.iter().map(|operation| builder(operation));
+    let module_doc = match tag {
+        None => "Request builders, one per operation. Start one from its [`Client`](crate::Client)\nmethod, set what you need, then `.send().await`.".to_owned(),
+        Some(tag) => match &tag.description {
+            Some(description) => format!("Operations tagged `{}`.\n\n{}", tag.name, description.trim()),
+            None => format!("Operations tagged `{}`.", tag.name),
+        },
+    };
+    let module_doc = super::docs::inner_doc(&module_doc);
+    quote! {
+        #module_doc
 
         impl crate::Client {
             #( #methods )*

@@ -57,8 +57,9 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap) -> Result<Lowered, SpecErro
             }
         }
     }
-    let operations = lowerer.operations();
+    let mut operations = lowerer.operations();
     box_recursive_fields(&mut lowerer.types);
+    let tags = split_by_tag(spec, &mut operations, &mut lowerer.types);
     let (server_url, base_path) = server(spec);
     let api = Api {
         title: spec.info.title.clone(),
@@ -68,6 +69,7 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap) -> Result<Lowered, SpecErro
         server_url,
         operations,
         types: lowerer.types,
+        tags,
     };
     if lowerer.errors.is_empty() {
         Ok(Lowered { api, warnings: lowerer.warnings, skipped: lowerer.skipped })
@@ -115,6 +117,88 @@ fn server(spec: &OpenAPI) -> (Option<String>, String) {
     (Some(url.clone()), path.trim_end_matches('/').to_owned())
 }
 
+/// With two or more tags, gives each operation its tag's module and each
+/// type the features of the operations that use it, directly or through
+/// other types. With fewer, clears the modules: nothing is split.
+fn split_by_tag(
+    spec: &OpenAPI,
+    operations: &mut [crate::ir::Operation],
+    types: &mut BTreeMap<String, crate::ir::TypeDef>,
+) -> Vec<crate::ir::Tag> {
+    let mut names: Vec<String> = Vec::new();
+    for operation in operations.iter() {
+        let name = operation.module.clone().unwrap_or_else(|| "Untagged".to_owned());
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if names.len() < 2 {
+        operations.iter_mut().for_each(|operation| operation.module = None);
+        return Vec::new();
+    }
+    names.sort();
+    let mut scope = names::Scope::with_reserved(&["mod"]);
+    let tags: Vec<crate::ir::Tag> = names
+        .into_iter()
+        .map(|name| {
+            let module = scope.claim(value_name(&name)).trim_start_matches("r#").to_owned();
+            let description = spec.tags.iter().find(|tag| tag.name == name).and_then(|tag| tag.description.clone());
+            crate::ir::Tag { feature: module.replace('_', "-"), module, name, description }
+        })
+        .collect();
+    for operation in operations.iter_mut() {
+        let name = operation.module.clone().unwrap_or_else(|| "Untagged".to_owned());
+        let tag = tags.iter().find(|tag| tag.name == name).expect("every operation's tag is listed");
+        operation.module = Some(tag.module.clone());
+        let mut pending: Vec<String> = operation_types(operation).into_iter().collect();
+        while let Some(name) = pending.pop() {
+            let Some(def) = types.get_mut(&name) else { continue };
+            if def.features.insert(tag.feature.clone()) {
+                pending.extend(type_references(&def.kind));
+            }
+        }
+    }
+    tags
+}
+
+/// Named types an operation uses directly.
+fn operation_types(operation: &crate::ir::Operation) -> BTreeSet<String> {
+    use crate::ir::{RequestBody, ResponseContent};
+    let mut found = BTreeSet::new();
+    let mut visit = |ty: &Type| collect_names(ty, &mut found);
+    operation.params.iter().for_each(|param| visit(&param.ty));
+    if let Some(RequestBody::Json { ty, .. }) = &operation.body {
+        visit(ty);
+    }
+    if let ResponseContent::Json { ty, .. } = &operation.success.content {
+        visit(ty);
+    }
+    operation.errors.iter().filter_map(|error| error.ty.as_ref()).for_each(&mut visit);
+    found
+}
+
+/// Named types a type's definition refers to.
+fn type_references(kind: &TypeKind) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    match kind {
+        TypeKind::Struct { fields } => fields.iter().for_each(|field| collect_names(&field.ty, &mut found)),
+        TypeKind::Union { variants } => variants.iter().for_each(|variant| collect_names(&variant.ty, &mut found)),
+        TypeKind::Alias { ty } => collect_names(ty, &mut found),
+        TypeKind::Enum { .. } => {}
+    }
+    found
+}
+
+fn collect_names(ty: &Type, found: &mut BTreeSet<String>) {
+    match ty {
+        Type::Named(name) => {
+            found.insert(name.clone());
+        }
+        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => collect_names(inner, found),
+        _ => {}
+    }
+}
+
 /// Marks the struct fields that close a cycle of types held by value, so
 /// codegen boxes them and the types have a finite size.
 fn box_recursive_fields(types: &mut BTreeMap<String, crate::ir::TypeDef>) {
@@ -154,6 +238,18 @@ fn box_recursive_fields(types: &mut BTreeMap<String, crate::ir::TypeDef>) {
         }
         false
     };
+    let structs: BTreeSet<String> = types
+        .iter()
+        .filter(|(_, def)| matches!(def.kind, TypeKind::Struct { .. }))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for def in types.values_mut() {
+        if let TypeKind::Union { variants } = &mut def.kind {
+            for variant in variants {
+                variant.boxed = held_by_value(&variant.ty).is_some_and(|target| structs.contains(target));
+            }
+        }
+    }
     for (name, def) in types.iter_mut() {
         if let TypeKind::Struct { fields } = &mut def.kind {
             for field in fields {

@@ -124,6 +124,7 @@ impl Lowerer<'_> {
             success,
             errors,
             pagination,
+            module: operation.tags.first().cloned(),
             origin: self.locate(context.pointer),
         })
     }

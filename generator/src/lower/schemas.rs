@@ -92,7 +92,10 @@ impl<'a> Lowerer<'a> {
             Shape::Plain(ty) => (TypeKind::Alias { ty }, describe(schema)),
         };
         let origin = self.locate(pointer);
-        self.types.insert(name.to_owned(), TypeDef { name: name.to_owned(), doc, kind, origin });
+        self.types.insert(
+            name.to_owned(),
+            TypeDef { name: name.to_owned(), doc, kind, origin, features: Default::default() },
+        );
     }
 
     fn reference_type(&mut self, reference: &str, pointer: &str) -> Type {
@@ -120,14 +123,18 @@ impl<'a> Lowerer<'a> {
                 None => {
                     let name = self.type_scope.claim(name.clone());
                     let origin = self.locate(pointer);
-                    self.types.insert(name.clone(), TypeDef { name: name.clone(), doc, kind, origin });
+                    self.types.insert(
+                        name.clone(),
+                        TypeDef { name: name.clone(), doc, kind, origin, features: Default::default() },
+                    );
                     return name;
                 }
             }
         }
         let name = self.type_scope.claim(naming.candidate.clone());
         let origin = self.locate(pointer);
-        self.types.insert(name.clone(), TypeDef { name: name.clone(), doc, kind, origin });
+        self.types
+            .insert(name.clone(), TypeDef { name: name.clone(), doc, kind, origin, features: Default::default() });
         name
     }
 
@@ -304,7 +311,7 @@ impl<'a> Lowerer<'a> {
             };
             let name = label.map(|label| type_name(&label)).unwrap_or_else(|| variant_label(&ty));
             if !lowered.iter().any(|existing: &UnionVariant| existing.ty == ty) {
-                lowered.push(UnionVariant { rust_name: scope.claim(name), ty });
+                lowered.push(UnionVariant { rust_name: scope.claim(name), ty, boxed: false });
             }
         }
         if let [only] = lowered.as_slice() {
