@@ -98,8 +98,10 @@ pub(crate) fn from_file(path: &Path) -> Result<Option<Settings>, Error> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(Error::Config(format!("cannot read {}: {error}", path.display()))),
     };
-    let config: CliConfig = serde_yaml::from_str(&text)
-        .map_err(|error| Error::Config(format!("{} is not a valid SailPoint CLI config: {error}", path.display())))?;
+    let config: CliConfig = serde_yaml::from_str(&text).map_err(|error| {
+        let error = without_quoted_values(&error.to_string());
+        Error::Config(format!("{} is not a valid SailPoint CLI config: {error}", path.display()))
+    })?;
     let Some(active) = config.activeenvironment.filter(|name| !name.is_empty()) else {
         return Err(Error::Config(format!("{} has no `activeenvironment`", path.display())));
     };
@@ -117,4 +119,28 @@ pub(crate) fn from_file(path: &Path) -> Result<Option<Settings>, Error> {
         access_token: None,
         origin: format!("environment {active:?} of {}", path.display()),
     }))
+}
+
+/// A parse error message with the values it quotes (`invalid type: string
+/// "..."`) replaced by `"..."`: a misplaced value can be a client secret.
+fn without_quoted_values(message: &str) -> String {
+    let mut shown = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        shown.push(c);
+        if c == '"' {
+            // Skip to the closing quote; the value is written with `Debug`, so inner quotes are escaped.
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => break,
+                    _ => {}
+                }
+            }
+            shown.push_str("...\"");
+        }
+    }
+    shown
 }

@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 use tokio::sync::Mutex;
 
 use crate::error::{excerpt, AuthError, Error};
+use crate::response::{read_body, BodyError};
 
 /// An access token and how long it stays valid.
 #[derive(Clone)]
@@ -88,6 +89,8 @@ pub(crate) struct ClientCredentials {
     pub(crate) client_id: String,
     pub(crate) client_secret: String,
     pub(crate) http: reqwest::Client,
+    /// The largest token response read, as for the API's responses.
+    pub(crate) max_response_bytes: u64,
 }
 
 impl fmt::Debug for ClientCredentials {
@@ -117,13 +120,21 @@ impl TokenSource for ClientCredentials {
             let failed = |status: Option<StatusCode>, body: String, message: String| {
                 Error::Auth(Box::new(AuthError { status, body, message }))
             };
-            let response = self.http.post(&self.token_url).form(&form).send().await.map_err(|error| {
+            let mut response = self.http.post(&self.token_url).form(&form).send().await.map_err(|error| {
                 let message = format!("cannot reach the token endpoint {}: {error}", self.token_url);
                 failed(None, String::new(), message)
             })?;
             let status = response.status();
-            let body = response.bytes().await.map_err(|error| {
-                failed(Some(status), String::new(), format!("reading the token response failed: {error}"))
+            let limit = self.max_response_bytes;
+            let body = read_body(&mut response, limit).await.map_err(|error| match error {
+                BodyError::TooLarge => failed(
+                    Some(status),
+                    String::new(),
+                    format!("the token response is larger than the limit of {limit} bytes"),
+                ),
+                BodyError::Transport(error) => {
+                    failed(Some(status), String::new(), format!("reading the token response failed: {error}"))
+                }
             })?;
             let text = excerpt(&String::from_utf8_lossy(&body));
             if !status.is_success() {
@@ -165,7 +176,9 @@ impl TokenCache {
             }
         }
         let token = self.source.fetch_token().await?;
-        let refresh_at = token.expires_in.map(|lifetime| Instant::now() + lifetime.saturating_sub(self.margin));
+        // A lifetime too long for an `Instant` (`expires_in` near `u64::MAX`) never needs a refresh.
+        let refresh_at =
+            token.expires_in.and_then(|lifetime| Instant::now().checked_add(lifetime.saturating_sub(self.margin)));
         *current = Some(Cached { token: token.clone(), refresh_at });
         Ok(token)
     }

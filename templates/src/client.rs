@@ -14,7 +14,7 @@ use crate::auth::{AccessToken, ClientCredentials, StaticToken, TokenCache, Token
 use crate::config::{self, Settings};
 use crate::error::Error;
 use crate::request::{Body, Request};
-use crate::response::RawResponse;
+use crate::response::{read_body, BodyError, RawResponse};
 use crate::retry::RetryPolicy;
 
 /// Time allowed to open a connection, unless configured otherwise.
@@ -159,19 +159,11 @@ impl Client {
         let status = response.status();
         let headers = response.headers().clone();
         let limit = self.inner.max_response_bytes;
-        let too_large = || Error::ResponseTooLarge { operation, limit };
-        if response.content_length().is_some_and(|length| length > limit) {
-            return Err(too_large());
-        }
-        // Read chunk by chunk, so a body without a length cannot exceed the limit either.
-        let mut body = bytes::BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
-            if (body.len() + chunk.len()) as u64 > limit {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(RawResponse { operation_id: operation, status, headers, body: body.freeze() })
+        let body = read_body(&mut response, limit).await.map_err(|error| match error {
+            BodyError::TooLarge => Error::ResponseTooLarge { operation, limit },
+            BodyError::Transport(source) => transport(source),
+        })?;
+        Ok(RawResponse { operation_id: operation, status, headers, body })
     }
 }
 
@@ -286,7 +278,8 @@ impl ClientBuilder {
     }
 
     /// The largest response body the client reads (default 100 MiB); a
-    /// larger one is [`Error::ResponseTooLarge`].
+    /// larger one is [`Error::ResponseTooLarge`] ([`Error::Auth`] for the
+    /// token endpoint's answer, which is limited too).
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
         self
@@ -312,6 +305,11 @@ impl ClientBuilder {
 
     /// Sends requests through this `reqwest` client; its own timeouts and
     /// user agent then apply instead of this builder's.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`, as the
+    /// client's own is: `reqwest` follows redirects by default, and a `307`
+    /// from the token endpoint would send the client secret to whatever
+    /// host it names.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -435,23 +433,35 @@ impl ClientBuilder {
                 .build()
                 .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
         };
+        let max_response_bytes = self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
         let source: Arc<dyn TokenSource> = match credentials.clone() {
             Auth::Token(token) => {
                 bearer(token.secret())?;
                 Arc::new(StaticToken(token))
             }
-            Auth::ClientCredentials { client_id, client_secret } => Arc::new(ClientCredentials {
-                // The token endpoint is on the API host itself: credentials never go elsewhere.
-                token_url: format!("{host_root}/oauth/token"),
-                client_id,
-                client_secret,
-                http: http.clone(),
-            }),
+            Auth::ClientCredentials { client_id, client_secret } => {
+                // Form encoding would carry them safely, but a control character
+                // (a line break pasted along) is a mistake: refused here, not sent.
+                for (what, value) in [("client id", &client_id), ("client secret", &client_secret)] {
+                    if value.chars().any(char::is_control) {
+                        return Err(Error::Config(format!(
+                            "the {what} contains control characters (a line break pasted along?)"
+                        )));
+                    }
+                }
+                Arc::new(ClientCredentials {
+                    // The token endpoint is on the API host itself: credentials never go elsewhere.
+                    token_url: format!("{host_root}/oauth/token"),
+                    client_id,
+                    client_secret,
+                    http: http.clone(),
+                    max_response_bytes,
+                })
+            }
             Auth::Source(source) => source,
         };
         let tokens = TokenCache::new(source, self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN));
         let retry = self.retry.unwrap_or_default();
-        let max_response_bytes = self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
         Ok(Client { inner: Arc::new(Inner { http, base_url: api_root, tokens, retry, max_response_bytes }) })
     }
 }
@@ -475,20 +485,37 @@ fn origin(api_root: &str, allow_http: bool) -> Result<String, Error> {
 /// A base URL that is https (or http when allowed), with no credentials,
 /// query or fragment.
 fn checked_url(base_url: &str, allow_http: bool) -> Result<Url, Error> {
-    let url =
-        Url::parse(base_url).map_err(|error| Error::Config(format!("base URL {base_url:?} is not a URL: {error}")))?;
+    let shown = shown_url(base_url);
+    let url = Url::parse(base_url).map_err(|error| Error::Config(format!("base URL {shown} is not a URL: {error}")))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_http => {}
         "http" => {
             return Err(Error::Config(format!(
-                "base URL {base_url:?} is not https; use `allow_http(true)` only for local testing"
+                "base URL {shown} is not https; use `allow_http(true)` only for local testing"
             )))
         }
-        other => return Err(Error::Config(format!("base URL {base_url:?} has unsupported scheme {other:?}"))),
+        other => return Err(Error::Config(format!("base URL {shown} has unsupported scheme {other:?}"))),
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(format!("base URL {base_url:?} must not have credentials, a query or a fragment")));
+        return Err(Error::Config(format!("base URL {shown} must not have credentials, a query or a fragment")));
     }
     Ok(url)
+}
+
+/// A base URL as error messages quote it: without the user name and
+/// password it may carry, which are secrets.
+fn shown_url(base_url: &str) -> String {
+    match Url::parse(base_url) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            // Both succeed for the URLs that can have credentials.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            format!("{:?} (credentials removed)", url.as_str())
+        }
+        Ok(_) => format!("{base_url:?}"),
+        // Where credentials start and end in a malformed URL is a guess: show none of it.
+        Err(_) if base_url.contains('@') => "(not shown, as it may contain credentials)".to_owned(),
+        Err(_) => format!("{base_url:?}"),
+    }
 }

@@ -194,13 +194,14 @@ impl fmt::Debug for ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the server answered {}", self.operation, self.status)?;
+        // Everything quoted from the body is shortened: the server decides its length.
         match (&self.summary, self.body.trim()) {
-            (Some(summary), _) => write!(f, ": {summary}")?,
+            (Some(summary), _) => write!(f, ": {}", excerpt(summary))?,
             (None, "") => {}
             (None, body) => write!(f, ": {}", excerpt(body))?,
         }
         if let Some(tracking_id) = &self.tracking_id {
-            write!(f, " (tracking id {tracking_id})")?;
+            write!(f, " (tracking id {})", excerpt(tracking_id))?;
         }
         Ok(())
     }
@@ -221,7 +222,7 @@ pub struct AuthError {
 
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "authentication failed: {}", self.message)?;
+        write!(f, "authentication failed: {}", shortened(&self.message))?;
         if let Some(status) = self.status {
             write!(f, " ({status})")?;
         }
@@ -252,10 +253,13 @@ pub struct DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = if self.path.is_empty() || self.path == "." { String::new() } else { format!(" at `{}`", self.path) };
+        // The message can quote a value of the body, as long as the server made it.
         write!(
             f,
             "{}: cannot decode the response{at}: {}; body starts {:?}",
-            self.operation, self.message, self.excerpt
+            self.operation,
+            shortened(&self.message),
+            self.excerpt
         )
     }
 }
@@ -268,6 +272,19 @@ pub(crate) fn excerpt(text: &str) -> String {
         Some((cut, _)) => format!("{}...", &text[..cut]),
         None => text.to_owned(),
     }
+}
+
+/// A text of at most about [`EXCERPT_CHARS`] characters: its start and its
+/// end, which says what was expected, around `...`.
+pub(crate) fn shortened(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= EXCERPT_CHARS {
+        return text.to_owned();
+    }
+    let half = EXCERPT_CHARS / 2;
+    let head: String = text.chars().take(half).collect();
+    let tail: String = text.chars().skip(count - half).collect();
+    format!("{head}...{tail}")
 }
 
 /// A one-line summary of SailPoint's error documents: the messages' texts,

@@ -282,3 +282,94 @@ impl wiremock::Respond for TokenEndpoint {
         wiremock::ResponseTemplate::new(200).set_body_json(body).set_delay(self.delay)
     }
 }
+
+/// Answers each request with the response last given to [`set`](Self::set),
+/// so a test can pick the answer of every call it makes (one call at a time).
+#[derive(Clone, Default)]
+pub struct NextResponse(std::sync::Arc<std::sync::Mutex<Option<wiremock::ResponseTemplate>>>);
+
+impl NextResponse {
+    /// The answer to the next requests.
+    pub fn set(&self, response: wiremock::ResponseTemplate) {
+        *self.0.lock().unwrap() = Some(response);
+    }
+}
+
+impl wiremock::Respond for NextResponse {
+    fn respond(&self, _: &Request) -> wiremock::ResponseTemplate {
+        self.0.lock().unwrap().clone().expect("NextResponse::set was called before the request")
+    }
+}
+
+/// A bare HTTP/1.1 server on its own thread, for answers `wiremock` cannot
+/// give (a chunked body, a body ended by closing the connection, an endless
+/// body): it reads each request's head (request line and headers), lets
+/// `answer` write the raw response for it and closes the connection.
+/// Request bodies (of a `Content-Length`) are read and dropped.
+pub struct RawServer {
+    /// `http://127.0.0.1:{port}`.
+    pub uri: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl RawServer {
+    pub fn start(answer: impl Fn(&str, &mut std::net::TcpStream) + Send + 'static) -> Self {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let uri = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => break,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                // Read the body too: closing a connection with unread data resets it,
+                // which could cut the response short.
+                let length = head
+                    .lines()
+                    .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:")?.trim().parse().ok())
+                    .unwrap_or(0usize);
+                let _ = stream.read_exact(&mut vec![0; length]);
+                seen.lock().unwrap().push(head.clone());
+                answer(&head, &mut stream);
+                // Dropping the stream closes the connection.
+            }
+        });
+        Self { uri, requests }
+    }
+
+    /// The heads (request line and headers) of the requests received so far.
+    pub fn request_heads(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// Writes a response head: `status_line` (`200 OK`) and `headers`, each a
+/// whole `name: value` line without its CRLF.
+pub fn write_head(stream: &mut std::net::TcpStream, status_line: &str, headers: &[&str]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut head = format!("HTTP/1.1 {status_line}\r\n");
+    for header in headers {
+        head.push_str(header);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())
+}
+
+/// Writes one chunk of a `Transfer-Encoding: chunked` body (an empty `data` ends the body).
+pub fn write_chunk(stream: &mut std::net::TcpStream, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    stream.write_all(format!("{:x}\r\n", data.len()).as_bytes())?;
+    stream.write_all(data)?;
+    stream.write_all(b"\r\n")?;
+    stream.flush()
+}
