@@ -23,7 +23,7 @@ pub fn check(api: &Api) -> Result<(), SpecErrors> {
         let mut visit = |ty: &Type| collect_missing(ty, api, &mut missing, &def.origin);
         match &def.kind {
             TypeKind::Struct { fields } => fields.iter().for_each(|f| visit(&f.ty)),
-            TypeKind::Union { variants } => variants.iter().for_each(|v| visit(&v.ty)),
+            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| visit(&v.ty)),
             TypeKind::Alias { ty } => visit(ty),
             TypeKind::Enum { .. } => {}
         }

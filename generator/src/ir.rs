@@ -293,10 +293,13 @@ pub enum TypeKind {
         /// Variants in spec order.
         variants: Vec<EnumVariant>,
     },
-    /// A value that is one of several types, tried in order (`oneOf`/`anyOf`).
+    /// A value that is one of several types (`oneOf`/`anyOf`): chosen by the
+    /// discriminator property when there is one, else the first that fits.
     Union {
-        /// Variants in a sound decoding order.
+        /// Variants; without a discriminator, in a sound decoding order.
         variants: Vec<UnionVariant>,
+        /// The property whose value names the variant.
+        discriminator: Option<Discriminator>,
     },
     /// Another name for a type.
     Alias {
@@ -329,6 +332,15 @@ pub struct EnumVariant {
     pub wire_value: String,
     /// Rust variant name.
     pub rust_name: String,
+}
+
+/// How a tagged union tells its variants apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discriminator {
+    /// The property holding the tag.
+    pub property: String,
+    /// Tag value → Rust variant name, in spec order.
+    pub mapping: Vec<(String, String)>,
 }
 
 /// A union variant.

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::doc;
 use super::{ident, rust_type};
-use crate::ir::{Api, EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
+use crate::ir::{Api, Discriminator, EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
 
 /// Required fields up to which a struct gets a `new` constructor.
 const MAX_CONSTRUCTOR_ARGS: usize = 6;
@@ -60,7 +60,10 @@ fn definition(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct { fields } => structure(def, docs, fields),
         TypeKind::Enum { variants } => string_enum(def, docs, variants),
-        TypeKind::Union { variants } => union(def, docs, variants),
+        TypeKind::Union { variants, discriminator: None } => union(def, docs, variants),
+        TypeKind::Union { variants, discriminator: Some(discriminator) } => {
+            tagged_union(def, docs, variants, discriminator)
+        }
         TypeKind::Alias { ty } => {
             let name = ident(&def.name);
             let ty = rust_type(ty);
@@ -214,6 +217,72 @@ fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> To
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+/// A union chosen by its discriminator property. Decoding reads the tag,
+/// then decodes the whole object (tag included) as that variant; a tag this
+/// client does not know is kept as `Unknown`.
+fn tagged_union(
+    def: &TypeDef,
+    docs: TokenStream,
+    variants: &[UnionVariant],
+    discriminator: &Discriminator,
+) -> TokenStream {
+    let name = ident(&def.name);
+    let property = &discriminator.property;
+    let members = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let mut ty = rust_type(&variant.ty);
+        if variant.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        let tags: Vec<String> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, target)| *target == variant.rust_name)
+            .map(|(value, _)| format!("`{value}`"))
+            .collect();
+        let variant_docs = doc(&format!("`{property}` is {}.", tags.join(" or ")));
+        quote!(#variant_docs #variant_name(#ty),)
+    });
+    let arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let values: Vec<&str> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, target)| *target == variant.rust_name)
+            .map(|(value, _)| value.as_str())
+            .collect();
+        quote! {
+            ::std::option::Option::Some(#( #values )|*) => {
+                ::serde_json::from_value(value).map(Self::#variant_name).map_err(::serde::de::Error::custom)
+            }
+        }
+    });
+    let tag_doc = doc(&format!("The `{property}` property says which variant a value is."));
+    quote! {
+        #docs
+        ///
+        #tag_doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #members )*
+            /// A value whose discriminator this client does not know, kept as sent.
+            Unknown(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #( #arms )*
+                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                }
             }
         }
     }

@@ -182,7 +182,7 @@ fn type_references(kind: &TypeKind) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     match kind {
         TypeKind::Struct { fields } => fields.iter().for_each(|field| collect_names(&field.ty, &mut found)),
-        TypeKind::Union { variants } => variants.iter().for_each(|variant| collect_names(&variant.ty, &mut found)),
+        TypeKind::Union { variants, .. } => variants.iter().for_each(|variant| collect_names(&variant.ty, &mut found)),
         TypeKind::Alias { ty } => collect_names(ty, &mut found),
         TypeKind::Enum { .. } => {}
     }
@@ -216,7 +216,7 @@ fn box_recursive_fields(types: &mut BTreeMap<String, crate::ir::TypeDef>) {
                 TypeKind::Struct { fields } => {
                     fields.iter().filter_map(|f| held_by_value(&f.ty)).map(str::to_owned).collect()
                 }
-                TypeKind::Union { variants } => {
+                TypeKind::Union { variants, .. } => {
                     variants.iter().filter_map(|v| held_by_value(&v.ty)).map(str::to_owned).collect()
                 }
                 TypeKind::Alias { ty } => held_by_value(ty).into_iter().map(str::to_owned).collect(),
@@ -244,7 +244,7 @@ fn box_recursive_fields(types: &mut BTreeMap<String, crate::ir::TypeDef>) {
         .map(|(name, _)| name.clone())
         .collect();
     for def in types.values_mut() {
-        if let TypeKind::Union { variants } = &mut def.kind {
+        if let TypeKind::Union { variants, .. } = &mut def.kind {
             for variant in variants {
                 variant.boxed = held_by_value(&variant.ty).is_some_and(|target| structs.contains(target));
             }

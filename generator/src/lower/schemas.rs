@@ -6,7 +6,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as S
 use super::names::{type_name, value_name, Scope};
 use super::Lowerer;
 use crate::diagnostics::push_pointer;
-use crate::ir::{EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
+use crate::ir::{Discriminator, EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
 
 /// A schema or a reference to a component, whichever way `openapiv3` boxes it.
 #[derive(Clone, Copy)]
@@ -191,12 +191,26 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
-                self.union(variants, naming, &push_pointer(pointer, keyword), doc)
+                let discriminator = schema.schema_data.discriminator.as_ref();
+                self.union(variants, discriminator, naming, &push_pointer(pointer, keyword), doc)
             }
             SchemaKind::AllOf { all_of } => {
-                if let [only] = all_of.as_slice() {
-                    let only_pointer = push_pointer(&push_pointer(pointer, "allOf"), "0");
-                    return Shape::Plain(self.schema_type(only.into(), naming, &only_pointer));
+                // `allOf: [$ref, {nullable: true}]` and the like: one real part,
+                // the others only annotate it.
+                let has_reference = all_of.iter().any(|part| matches!(part, ReferenceOr::Reference { .. }));
+                let is_annotation = |part: &ReferenceOr<Schema>| match part {
+                    ReferenceOr::Item(schema) => has_reference && annotates(schema),
+                    ReferenceOr::Reference { .. } => false,
+                };
+                let mains: Vec<(usize, &ReferenceOr<Schema>)> =
+                    all_of.iter().enumerate().filter(|(_, part)| !is_annotation(part)).collect();
+                if let [(index, only)] = mains.as_slice() {
+                    let only_pointer = push_pointer(&push_pointer(pointer, "allOf"), &index.to_string());
+                    let ty = self.schema_type((*only).into(), naming, &only_pointer);
+                    let annotated_nullable = all_of
+                        .iter()
+                        .any(|part| matches!(part, ReferenceOr::Item(schema) if schema.schema_data.nullable));
+                    return Shape::Plain(if annotated_nullable { nullable(ty) } else { ty });
                 }
                 match self.merge_all_of(all_of, naming, pointer) {
                     Some(fields) => Shape::Defined { kind: TypeKind::Struct { fields }, doc },
@@ -269,15 +283,31 @@ impl<'a> Lowerer<'a> {
                 let field_pointer = push_pointer(&properties_pointer, wire_name);
                 let schema: SchemaRef<'_> = schema.into();
                 let ty = self.schema_type(schema, &naming.child(wire_name), &field_pointer);
-                let doc = match schema {
-                    SchemaRef::Inline(schema) => schema.schema_data.description.clone(),
-                    SchemaRef::Reference(_) => None,
+                let (mut doc, one_way) = match schema {
+                    SchemaRef::Inline(schema) => {
+                        let data = &schema.schema_data;
+                        let note = match (data.read_only, data.write_only) {
+                            (true, _) => Some("Read-only: the server sets it and ignores it in requests."),
+                            (_, true) => Some("Write-only: sent in requests, never returned."),
+                            _ => None,
+                        };
+                        (data.description.clone(), note)
+                    }
+                    SchemaRef::Reference(_) => (None, None),
                 };
+                if let Some(note) = one_way {
+                    doc = Some(match doc {
+                        Some(text) => format!("{}\n\n{note}", text.trim_end()),
+                        None => note.to_owned(),
+                    });
+                }
                 Field {
                     wire_name: wire_name.clone(),
                     rust_name: scope.claim(value_name(wire_name)),
                     ty,
-                    required: required.contains(wire_name),
+                    // A read-only or write-only property is absent in one direction,
+                    // so it is never required of a Rust value.
+                    required: required.contains(wire_name) && one_way.is_none(),
                     boxed: false,
                     doc,
                 }
@@ -288,6 +318,7 @@ impl<'a> Lowerer<'a> {
     fn union(
         &mut self,
         variants: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
         naming: &Naming,
         pointer: &str,
         doc: Option<String>,
@@ -318,10 +349,19 @@ impl<'a> Lowerer<'a> {
             let ty = only.ty.clone();
             return Shape::Plain(if nullable_variant { nullable(ty) } else { ty });
         }
-        // Untagged decoding takes the first variant that fits: try the
-        // narrowest types first and the ones that accept anything last.
-        lowered.sort_by_key(|variant| decode_rank(&variant.ty, &self.types));
-        let shape = Shape::Defined { kind: TypeKind::Union { variants: lowered }, doc };
+        let discriminator = discriminator.and_then(|discriminator| {
+            let tagged = self.discriminator(discriminator, variants, &lowered);
+            if tagged.is_none() {
+                self.warn(pointer, "`discriminator` ignored: its variants are not all `$ref`s to schemas");
+            }
+            tagged
+        });
+        if discriminator.is_none() {
+            // Untagged decoding takes the first variant that fits: try the
+            // narrowest types first and the ones that accept anything last.
+            lowered.sort_by_key(|variant| decode_rank(&variant.ty, &self.types));
+        }
+        let shape = Shape::Defined { kind: TypeKind::Union { variants: lowered, discriminator }, doc };
         if nullable_variant {
             if let Shape::Defined { kind, doc } = shape {
                 let name = self.define(naming, doc, kind, pointer);
@@ -329,6 +369,38 @@ impl<'a> Lowerer<'a> {
             }
         }
         shape
+    }
+
+    /// The tag values of each variant: the `mapping` entries that point at
+    /// it, else its schema's name. `None` unless every variant is a `$ref`.
+    fn discriminator(
+        &self,
+        discriminator: &openapiv3::Discriminator,
+        variants: &[ReferenceOr<Schema>],
+        lowered: &[UnionVariant],
+    ) -> Option<Discriminator> {
+        let mut mapping = Vec::new();
+        for variant in variants {
+            let ReferenceOr::Reference { reference } = variant else { return None };
+            let (key, _) = self.resolve(reference)?;
+            let rust_name = &self.component_names[key];
+            let variant_name = lowered.iter().find(|v| v.ty == Type::Named(rust_name.clone()))?.rust_name.clone();
+            let mut values: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| {
+                    let last = target.rsplit('/').next().unwrap_or(target);
+                    let stem = [".yaml", ".yml", ".json"].iter().find_map(|ext| last.strip_suffix(ext)).unwrap_or(last);
+                    stem == key
+                })
+                .map(|(value, _)| value.clone())
+                .collect();
+            if values.is_empty() {
+                values.push(key.to_owned());
+            }
+            mapping.extend(values.into_iter().map(|value| (value, variant_name.clone())));
+        }
+        Some(Discriminator { property: discriminator.property_name.clone(), mapping })
     }
 
     /// Merges the properties of every `allOf` part into one field list.
@@ -387,6 +459,26 @@ impl<'a> Lowerer<'a> {
 /// String formats that specs sometimes write as `type`.
 const FORMATS_USED_AS_TYPES: &[&str] =
     &["date-time", "date", "time", "uuid", "uri", "email", "binary", "byte", "password"];
+
+/// A schema that only annotates another one in an `allOf`: no structure of
+/// its own, at most a primitive `type` and annotations.
+fn annotates(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.properties.is_empty()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && any.additional_properties.is_none()
+        }
+        SchemaKind::Type(SchemaType::String(string)) => string.enumeration.is_empty(),
+        SchemaKind::Type(SchemaType::Integer(_) | SchemaType::Number(_) | SchemaType::Boolean(_)) => true,
+        _ => false,
+    }
+}
 
 fn describe(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
