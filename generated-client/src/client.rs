@@ -46,6 +46,7 @@ struct Inner {
     tokens: TokenCache,
     retry: RetryPolicy,
     max_response_bytes: u64,
+    experimental: bool,
 }
 
 impl Client {
@@ -71,6 +72,11 @@ impl Client {
     /// The API root requests are sent to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// Whether experimental operations may be sent (see [`ClientBuilder::experimental`]).
+    pub fn allows_experimental(&self) -> bool {
+        self.inner.experimental
     }
 
     /// Sends a request, with authentication and retries, and reads the
@@ -225,6 +231,8 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     refresh_margin: Option<Duration>,
     max_response_bytes: Option<u64>,
+    tenant: Option<String>,
+    experimental: bool,
     /// Where `with_env` looked, for error messages.
     looked_at: Vec<String>,
 }
@@ -234,6 +242,22 @@ impl ClientBuilder {
     /// (a URL that already ends with the API's path is accepted as is).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The tenant's name: the base URL becomes the spec's server URL for it
+    /// (`https://{tenant}.api.identitynow.com`). An explicit
+    /// [`base_url`](Self::base_url) takes precedence.
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = Some(tenant.into());
+        self
+    }
+
+    /// Allows SailPoint's experimental operations; each then sends
+    /// `X-SailPoint-Experimental: true` itself. Without it they fail with
+    /// [`Error::Config`] before sending anything.
+    pub fn experimental(mut self, allow: bool) -> Self {
+        self.experimental = allow;
         self
     }
 
@@ -410,7 +434,8 @@ impl ClientBuilder {
             places.extend(self.looked_at.iter().cloned());
             places.join("; ")
         };
-        let Some(base_url) = self.api_root.as_ref().or(self.base_url.as_ref()) else {
+        let from_tenant = self.tenant.as_deref().map(tenant_url).transpose()?;
+        let Some(base_url) = self.api_root.as_ref().or(self.base_url.as_ref()).or(from_tenant.as_ref()) else {
             return Err(Error::Config(format!("no base URL was given; looked at {}", looked_at())));
         };
         let Some(credentials) = &self.credentials else {
@@ -463,8 +488,26 @@ impl ClientBuilder {
         };
         let tokens = TokenCache::new(source, self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN));
         let retry = self.retry.unwrap_or_default();
-        Ok(Client { inner: Arc::new(Inner { http, base_url: api_root, tokens, retry, max_response_bytes }) })
+        let experimental = self.experimental;
+        let inner = Inner { http, base_url: api_root, tokens, retry, max_response_bytes, experimental };
+        Ok(Client { inner: Arc::new(inner) })
     }
+}
+
+/// The spec's server URL for a tenant.
+fn tenant_url(tenant: &str) -> Result<String, Error> {
+    let valid = !tenant.is_empty()
+        && tenant.len() <= 63
+        && tenant.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !tenant.starts_with('-')
+        && !tenant.ends_with('-');
+    if !valid {
+        return Err(Error::Config(format!("tenant {tenant:?} is not a valid host name label")));
+    }
+    if !crate::SERVER_URL.contains("{tenant}") {
+        return Err(Error::Config("this API's server URL has no `{tenant}`; set the base URL instead".to_owned()));
+    }
+    Ok(crate::SERVER_URL.replace("{tenant}", tenant))
 }
 
 /// The host root (`https://acme.api.identitynow.com`) and the API root

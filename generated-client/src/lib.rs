@@ -30,3 +30,6 @@ pub use retry::RetryPolicy;
 
 /// The API's path on a tenant's host, from the spec's first server URL.
 pub(crate) const BASE_PATH: &str = "/v2024";
+
+/// The spec's first server URL; `{tenant}` in it is filled by `ClientBuilder::tenant`.
+pub(crate) const SERVER_URL: &str = "https://{tenant}.api.identitynow.com/v2024";

@@ -162,3 +162,24 @@ async fn clones_share_the_configuration() {
     }
     assert_eq!(clone.base_url(), client.base_url());
 }
+
+#[test]
+fn a_tenant_name_becomes_the_spec_server_url() {
+    let client = sailpoint_connectors::Client::builder().tenant("acme").token("t").build().unwrap();
+    assert_eq!(client.base_url(), "https://acme.api.identitynow.com/v2024");
+    let explicit =
+        sailpoint_connectors::Client::builder().tenant("acme").base_url("https://other.example.com").token("t").build();
+    assert_eq!(explicit.unwrap().base_url(), "https://other.example.com/v2024");
+    for bad in ["", "a.b", "evil.com/x", "-x", "a b"] {
+        let error = sailpoint_connectors::Client::builder().tenant(bad).token("t").build().unwrap_err();
+        assert!(matches!(error, sailpoint_connectors::Error::Config(_)), "{bad:?}: {error}");
+    }
+}
+
+#[test]
+fn experimental_operations_are_off_unless_enabled() {
+    let off = sailpoint_connectors::Client::builder().tenant("acme").token("t").build().unwrap();
+    assert!(!off.allows_experimental());
+    let on = sailpoint_connectors::Client::builder().tenant("acme").token("t").experimental(true).build().unwrap();
+    assert!(on.allows_experimental());
+}

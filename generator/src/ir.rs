@@ -77,6 +77,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Module of the operation's (first) tag, when the API is split by tag.
     pub module: Option<String>,
+    /// Needs the `X-SailPoint-Experimental` header, sent once the client opts in.
+    pub experimental: bool,
     /// Where the operation is defined.
     pub origin: Location,
 }

@@ -74,6 +74,7 @@ fn manifest(api: &Api, options: &crate::Options) -> String {
 
 fn lib_rs(api: &Api) -> TokenStream {
     let base_path = &api.base_path;
+    let server_url = api.server_url.as_deref().unwrap_or("");
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -107,6 +108,9 @@ fn lib_rs(api: &Api) -> TokenStream {
 
         /// The API's path on a tenant's host, from the spec's first server URL.
         pub(crate) const BASE_PATH: &str = #base_path;
+
+        /// The spec's first server URL; `{tenant}` in it is filled by `ClientBuilder::tenant`.
+        pub(crate) const SERVER_URL: &str = #server_url;
     }
 }
 

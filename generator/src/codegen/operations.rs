@@ -248,6 +248,17 @@ fn send(operation: &Operation) -> TokenStream {
         accept.push_str(", application/json;q=0.9");
     }
     let params = operation.params.iter().filter(|p| p.location != ParamLocation::Path).map(add_param);
+    let experimental = operation.experimental.then(|| {
+        quote! {
+            if !self.client.allows_experimental() {
+                return ::std::result::Result::Err(crate::Error::Config(::std::format!(
+                    "{} is an experimental operation; enable experimental operations with `ClientBuilder::experimental(true)`",
+                    Self::OPERATION_ID
+                )));
+            }
+            let request = request.header("x-sailpoint-experimental", "true")?;
+        }
+    });
     let body = match &operation.body {
         None => quote!(),
         Some(RequestBody::Json { content_type, required: true, .. }) => {
@@ -280,6 +291,7 @@ fn send(operation: &Operation) -> TokenStream {
             #path
             let request = crate::request::Request::new(Self::OPERATION_ID, ::reqwest::Method::#http_method, path)
                 .accept(#accept);
+            #experimental
             #( #params )*
             #body
             let response = self.client.execute(request).await?;

@@ -75,6 +75,10 @@ impl Lowerer<'_> {
             chosen.retain(|(existing, _)| key(existing) != key(parameter));
             chosen.push((parameter, pointer));
         }
+        // SailPoint's experimental operations declare a required header; the
+        // client sends it itself once experimental operations are enabled.
+        let experimental = chosen.iter().any(|(p, _)| is_experimental_header(p));
+        chosen.retain(|(p, _)| !is_experimental_header(p));
         let mut params = Vec::new();
         for (parameter, pointer) in chosen {
             if let Some(param) = self.param(parameter, context, &pointer, &mut field_scope) {
@@ -125,6 +129,7 @@ impl Lowerer<'_> {
             errors,
             pagination,
             module: operation.tags.first().cloned(),
+            experimental,
             origin: self.locate(context.pointer),
         })
     }
@@ -487,6 +492,13 @@ fn is_text(media_type: &str) -> bool {
 fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or(media_type).trim();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The header that enables one of SailPoint's experimental operations.
+pub(crate) const EXPERIMENTAL_HEADER: &str = "X-SailPoint-Experimental";
+
+fn is_experimental_header(parameter: &Parameter) -> bool {
+    matches!(parameter, Parameter::Header { parameter_data, .. } if parameter_data.name.eq_ignore_ascii_case(EXPERIMENTAL_HEADER))
 }
 
 /// Page size when the caller sets none and the spec gives no bound.
