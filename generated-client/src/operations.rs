@@ -17,201 +17,6 @@ impl crate::Client {
             locale: ::std::option::Option::None,
         }
     }
-
-    /// Delete connector by script name
-    ///
-    /// Deletes a custom connector, found by its script name.
-    ///
-    /// Sends `DELETE /connectors/{scriptName}`; see [`DeleteCustomConnector`](crate::operations::DeleteCustomConnector).
-    pub fn delete_custom_connector(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> crate::operations::DeleteCustomConnector {
-        crate::operations::DeleteCustomConnector {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-        }
-    }
-
-    /// Update connector by script name
-    ///
-    /// Changes a custom connector, found by its script name, with a JSON Patch (RFC 6902) document. The fields that can be patched are `connectorMetadata`, `applicationXml`, `correlationConfigXml` and `sourceConfigXml`.
-    ///
-    /// Sends `PATCH /connectors/{scriptName}`; see [`UpdateConnector`](crate::operations::UpdateConnector).
-    pub fn update_connector(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-        body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
-    ) -> crate::operations::UpdateConnector {
-        crate::operations::UpdateConnector {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-            body,
-        }
-    }
-
-    /// Get connector list
-    ///
-    /// Lists the connectors whose status is 'RELEASED', with filtering and paging.
-    ///
-    /// Sends `GET /connectors`; see [`GetConnectorList`](crate::operations::GetConnectorList).
-    pub fn get_connector_list(&self) -> crate::operations::GetConnectorList {
-        crate::operations::GetConnectorList {
-            client: ::std::clone::Clone::clone(self),
-            filters: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
-            count: ::std::option::Option::None,
-            locale: ::std::option::Option::None,
-        }
-    }
-
-    /// Create custom connector
-    ///
-    /// Creates a custom connector.
-    ///
-    /// Sends `POST /connectors`; see [`CreateCustomConnector`](crate::operations::CreateCustomConnector).
-    pub fn create_custom_connector(
-        &self,
-        body: crate::models::V3CreateConnectorDto,
-    ) -> crate::operations::CreateCustomConnector {
-        crate::operations::CreateCustomConnector {
-            client: ::std::clone::Clone::clone(self),
-            body,
-        }
-    }
-
-    /// Get connector source configuration
-    ///
-    /// Returns a connector's source configuration, found by its script name.
-    ///
-    /// Sends `GET /connectors/{scriptName}/source-config`; see [`GetConnectorSourceConfig`](crate::operations::GetConnectorSourceConfig).
-    pub fn get_connector_source_config(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> crate::operations::GetConnectorSourceConfig {
-        crate::operations::GetConnectorSourceConfig {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-        }
-    }
-
-    /// Update connector source configuration
-    ///
-    /// Replaces a connector's source configuration, found by its script name.
-    ///
-    /// Sends `PUT /connectors/{scriptName}/source-config`; see [`PutConnectorSourceConfig`](crate::operations::PutConnectorSourceConfig).
-    pub fn put_connector_source_config(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-        file: crate::FilePart,
-    ) -> crate::operations::PutConnectorSourceConfig {
-        crate::operations::PutConnectorSourceConfig {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-            file,
-        }
-    }
-
-    /// Get connector translations
-    ///
-    /// Returns a connector's translations, found by its script name.
-    ///
-    /// Sends `GET /connectors/{scriptName}/translations/{locale}`; see [`GetConnectorTranslations`](crate::operations::GetConnectorTranslations).
-    pub fn get_connector_translations(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-        locale: crate::models::Locale,
-    ) -> crate::operations::GetConnectorTranslations {
-        crate::operations::GetConnectorTranslations {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-            locale,
-        }
-    }
-
-    /// Update connector translations
-    ///
-    /// Replaces a connector's translations, found by its script name.
-    ///
-    /// Sends `PUT /connectors/{scriptName}/translations/{locale}`; see [`PutConnectorTranslations`](crate::operations::PutConnectorTranslations).
-    pub fn put_connector_translations(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-        locale: crate::models::Locale,
-        file: crate::FilePart,
-    ) -> crate::operations::PutConnectorTranslations {
-        crate::operations::PutConnectorTranslations {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-            locale,
-            file,
-        }
-    }
-
-    /// Get connector source template
-    ///
-    /// Returns a connector's source template, found by its script name.
-    ///
-    /// Sends `GET /connectors/{scriptName}/source-template`; see [`GetConnectorSourceTemplate`](crate::operations::GetConnectorSourceTemplate).
-    pub fn get_connector_source_template(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> crate::operations::GetConnectorSourceTemplate {
-        crate::operations::GetConnectorSourceTemplate {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-        }
-    }
-
-    /// Update connector source template
-    ///
-    /// Replaces a connector's source template, found by its script name.
-    ///
-    /// Sends `PUT /connectors/{scriptName}/source-template`; see [`PutConnectorSourceTemplate`](crate::operations::PutConnectorSourceTemplate).
-    pub fn put_connector_source_template(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-        file: crate::FilePart,
-    ) -> crate::operations::PutConnectorSourceTemplate {
-        crate::operations::PutConnectorSourceTemplate {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-            file,
-        }
-    }
-
-    /// Get connector correlation configuration
-    ///
-    /// Returns a connector's correlation configuration, found by its script name.
-    ///
-    /// Sends `GET /connectors/{scriptName}/correlation-config`; see [`GetConnectorCorrelationConfig`](crate::operations::GetConnectorCorrelationConfig).
-    pub fn get_connector_correlation_config(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> crate::operations::GetConnectorCorrelationConfig {
-        crate::operations::GetConnectorCorrelationConfig {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-        }
-    }
-
-    /// Update connector correlation configuration
-    ///
-    /// Replaces a connector's correlation configuration, found by its script name.
-    ///
-    /// Sends `PUT /connectors/{scriptName}/correlation-config`; see [`PutConnectorCorrelationConfig`](crate::operations::PutConnectorCorrelationConfig).
-    pub fn put_connector_correlation_config(
-        &self,
-        script_name: impl ::std::convert::Into<::std::string::String>,
-        file: crate::FilePart,
-    ) -> crate::operations::PutConnectorCorrelationConfig {
-        crate::operations::PutConnectorCorrelationConfig {
-            client: ::std::clone::Clone::clone(self),
-            script_name: script_name.into(),
-            file,
-        }
-    }
 }
 
 /// Request builder for `GET /connectors/{scriptName}` ([`Client::get_connector`](crate::Client::get_connector)).
@@ -301,6 +106,23 @@ impl GetConnector {
     }
 }
 
+impl crate::Client {
+    /// Delete connector by script name
+    ///
+    /// Deletes a custom connector, found by its script name.
+    ///
+    /// Sends `DELETE /connectors/{scriptName}`; see [`DeleteCustomConnector`](crate::operations::DeleteCustomConnector).
+    pub fn delete_custom_connector(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::operations::DeleteCustomConnector {
+        crate::operations::DeleteCustomConnector {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+        }
+    }
+}
+
 /// Request builder for `DELETE /connectors/{scriptName}` ([`Client::delete_custom_connector`](crate::Client::delete_custom_connector)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -357,6 +179,25 @@ impl DeleteCustomConnector {
                 crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
             }
             _ => ::std::option::Option::None,
+        }
+    }
+}
+
+impl crate::Client {
+    /// Update connector by script name
+    ///
+    /// Changes a custom connector, found by its script name, with a JSON Patch (RFC 6902) document. The fields that can be patched are `connectorMetadata`, `applicationXml`, `correlationConfigXml` and `sourceConfigXml`.
+    ///
+    /// Sends `PATCH /connectors/{scriptName}`; see [`UpdateConnector`](crate::operations::UpdateConnector).
+    pub fn update_connector(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+        body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
+    ) -> crate::operations::UpdateConnector {
+        crate::operations::UpdateConnector {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+            body,
         }
     }
 }
@@ -433,6 +274,24 @@ impl UpdateConnector {
                 crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
             }
             _ => ::std::option::Option::None,
+        }
+    }
+}
+
+impl crate::Client {
+    /// Get connector list
+    ///
+    /// Lists the connectors whose status is 'RELEASED', with filtering and paging.
+    ///
+    /// Sends `GET /connectors`; see [`GetConnectorList`](crate::operations::GetConnectorList).
+    pub fn get_connector_list(&self) -> crate::operations::GetConnectorList {
+        crate::operations::GetConnectorList {
+            client: ::std::clone::Clone::clone(self),
+            filters: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            count: ::std::option::Option::None,
+            locale: ::std::option::Option::None,
         }
     }
 }
@@ -619,6 +478,23 @@ impl GetConnectorList {
     }
 }
 
+impl crate::Client {
+    /// Create custom connector
+    ///
+    /// Creates a custom connector.
+    ///
+    /// Sends `POST /connectors`; see [`CreateCustomConnector`](crate::operations::CreateCustomConnector).
+    pub fn create_custom_connector(
+        &self,
+        body: crate::models::V3CreateConnectorDto,
+    ) -> crate::operations::CreateCustomConnector {
+        crate::operations::CreateCustomConnector {
+            client: ::std::clone::Clone::clone(self),
+            body,
+        }
+    }
+}
+
 /// Request builder for `POST /connectors` ([`Client::create_custom_connector`](crate::Client::create_custom_connector)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -671,6 +547,23 @@ impl CreateCustomConnector {
                 crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
             }
             _ => ::std::option::Option::None,
+        }
+    }
+}
+
+impl crate::Client {
+    /// Get connector source configuration
+    ///
+    /// Returns a connector's source configuration, found by its script name.
+    ///
+    /// Sends `GET /connectors/{scriptName}/source-config`; see [`GetConnectorSourceConfig`](crate::operations::GetConnectorSourceConfig).
+    pub fn get_connector_source_config(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::operations::GetConnectorSourceConfig {
+        crate::operations::GetConnectorSourceConfig {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
         }
     }
 }
@@ -733,6 +626,25 @@ impl GetConnectorSourceConfig {
                 crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
             }
             _ => ::std::option::Option::None,
+        }
+    }
+}
+
+impl crate::Client {
+    /// Update connector source configuration
+    ///
+    /// Replaces a connector's source configuration, found by its script name.
+    ///
+    /// Sends `PUT /connectors/{scriptName}/source-config`; see [`PutConnectorSourceConfig`](crate::operations::PutConnectorSourceConfig).
+    pub fn put_connector_source_config(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+        file: crate::FilePart,
+    ) -> crate::operations::PutConnectorSourceConfig {
+        crate::operations::PutConnectorSourceConfig {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+            file,
         }
     }
 }
@@ -817,6 +729,25 @@ impl PutConnectorSourceConfig {
     }
 }
 
+impl crate::Client {
+    /// Get connector translations
+    ///
+    /// Returns a connector's translations, found by its script name.
+    ///
+    /// Sends `GET /connectors/{scriptName}/translations/{locale}`; see [`GetConnectorTranslations`](crate::operations::GetConnectorTranslations).
+    pub fn get_connector_translations(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+        locale: crate::models::Locale,
+    ) -> crate::operations::GetConnectorTranslations {
+        crate::operations::GetConnectorTranslations {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+            locale,
+        }
+    }
+}
+
 /// Request builder for `GET /connectors/{scriptName}/translations/{locale}` ([`Client::get_connector_translations`](crate::Client::get_connector_translations)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -891,6 +822,27 @@ impl GetConnectorTranslations {
                 crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
             }
             _ => ::std::option::Option::None,
+        }
+    }
+}
+
+impl crate::Client {
+    /// Update connector translations
+    ///
+    /// Replaces a connector's translations, found by its script name.
+    ///
+    /// Sends `PUT /connectors/{scriptName}/translations/{locale}`; see [`PutConnectorTranslations`](crate::operations::PutConnectorTranslations).
+    pub fn put_connector_translations(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+        locale: crate::models::Locale,
+        file: crate::FilePart,
+    ) -> crate::operations::PutConnectorTranslations {
+        crate::operations::PutConnectorTranslations {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+            locale,
+            file,
         }
     }
 }
@@ -991,6 +943,23 @@ impl PutConnectorTranslations {
     }
 }
 
+impl crate::Client {
+    /// Get connector source template
+    ///
+    /// Returns a connector's source template, found by its script name.
+    ///
+    /// Sends `GET /connectors/{scriptName}/source-template`; see [`GetConnectorSourceTemplate`](crate::operations::GetConnectorSourceTemplate).
+    pub fn get_connector_source_template(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::operations::GetConnectorSourceTemplate {
+        crate::operations::GetConnectorSourceTemplate {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+        }
+    }
+}
+
 /// Request builder for `GET /connectors/{scriptName}/source-template` ([`Client::get_connector_source_template`](crate::Client::get_connector_source_template)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1049,6 +1018,25 @@ impl GetConnectorSourceTemplate {
                 crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
             }
             _ => ::std::option::Option::None,
+        }
+    }
+}
+
+impl crate::Client {
+    /// Update connector source template
+    ///
+    /// Replaces a connector's source template, found by its script name.
+    ///
+    /// Sends `PUT /connectors/{scriptName}/source-template`; see [`PutConnectorSourceTemplate`](crate::operations::PutConnectorSourceTemplate).
+    pub fn put_connector_source_template(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+        file: crate::FilePart,
+    ) -> crate::operations::PutConnectorSourceTemplate {
+        crate::operations::PutConnectorSourceTemplate {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+            file,
         }
     }
 }
@@ -1133,6 +1121,23 @@ impl PutConnectorSourceTemplate {
     }
 }
 
+impl crate::Client {
+    /// Get connector correlation configuration
+    ///
+    /// Returns a connector's correlation configuration, found by its script name.
+    ///
+    /// Sends `GET /connectors/{scriptName}/correlation-config`; see [`GetConnectorCorrelationConfig`](crate::operations::GetConnectorCorrelationConfig).
+    pub fn get_connector_correlation_config(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::operations::GetConnectorCorrelationConfig {
+        crate::operations::GetConnectorCorrelationConfig {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+        }
+    }
+}
+
 /// Request builder for `GET /connectors/{scriptName}/correlation-config` ([`Client::get_connector_correlation_config`](crate::Client::get_connector_correlation_config)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
@@ -1193,6 +1198,25 @@ impl GetConnectorCorrelationConfig {
                 crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
             }
             _ => ::std::option::Option::None,
+        }
+    }
+}
+
+impl crate::Client {
+    /// Update connector correlation configuration
+    ///
+    /// Replaces a connector's correlation configuration, found by its script name.
+    ///
+    /// Sends `PUT /connectors/{scriptName}/correlation-config`; see [`PutConnectorCorrelationConfig`](crate::operations::PutConnectorCorrelationConfig).
+    pub fn put_connector_correlation_config(
+        &self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+        file: crate::FilePart,
+    ) -> crate::operations::PutConnectorCorrelationConfig {
+        crate::operations::PutConnectorCorrelationConfig {
+            client: ::std::clone::Clone::clone(self),
+            script_name: script_name.into(),
+            file,
         }
     }
 }

@@ -24,8 +24,9 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Spec files read from a folder on disk.
-struct FolderSource {
-    folder: PathBuf,
+pub struct FolderSource {
+    /// The root file's folder.
+    pub folder: PathBuf,
 }
 
 impl SpecSource for FolderSource {

@@ -1,5 +1,6 @@
 //! Maintainer commands, run as `cargo xtask <command>`.
 
+mod bench;
 mod conformance;
 mod generate;
 
@@ -38,6 +39,21 @@ enum Command {
         #[arg(long, default_value = generate::CRATE_NAME)]
         crate_name: String,
     },
+    /// Time each generator stage and measure peak memory, on `spec/` and the whole upstream spec.
+    Bench {
+        /// Specs to measure [default: spec/openapi.yaml and ../shared/specs/sailpoint-v2024].
+        specs: Vec<PathBuf>,
+        /// Runs per spec; the median is reported.
+        #[arg(long, default_value_t = 10)]
+        iterations: usize,
+    },
+    /// One spec of `bench`, in its own process.
+    #[command(hide = true)]
+    BenchOne {
+        spec: PathBuf,
+        #[arg(long)]
+        iterations: usize,
+    },
     /// Generate a crate for any spec into a temporary folder, build and lint it, and summarise.
     Conformance {
         /// Root file of the spec.
@@ -63,6 +79,15 @@ fn main() -> ExitCode {
             generate::run(&spec, &out, mode, generate::Options { load, keep_going, crate_name })
         }
         Command::Conformance { spec, crate_name, out } => conformance::run(&spec, &crate_name, out),
+        Command::Bench { mut specs, iterations } => {
+            if specs.is_empty() {
+                let root = generate::workspace_root();
+                specs.push(root.join("spec/openapi.yaml"));
+                specs.push(root.join("../shared/specs/sailpoint-v2024/sailpoint-api.v2024.yaml"));
+            }
+            bench::run(&specs, iterations)
+        }
+        Command::BenchOne { spec, iterations } => bench::run_one(&spec, iterations),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

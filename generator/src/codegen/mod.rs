@@ -11,35 +11,93 @@ mod operations;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::format::rust_file;
 use crate::ir::{Api, Type};
 use crate::GeneratedFile;
 
-/// The spec-dependent files of the generated crate.
+/// The spec-dependent files of the generated crate. Each file is a list of
+/// pieces (module docs, a model, an operation) that are generated and
+/// formatted in parallel, then joined in order: the output does not depend
+/// on the number of threads.
 pub fn crate_files(api: &Api, options: &crate::Options) -> Vec<GeneratedFile> {
     let mut files = vec![
         GeneratedFile { path: "Cargo.toml".into(), contents: manifest(api, options) },
-        GeneratedFile { path: "src/lib.rs".into(), contents: rust_file(lib_rs(api)) },
-        GeneratedFile { path: "src/models.rs".into(), contents: rust_file(models::models(api)) },
         GeneratedFile { path: "README.md".into(), contents: docs::readme(api) },
     ];
-    if api.tags.is_empty() {
-        let all: Vec<&crate::ir::Operation> = api.operations.iter().collect();
-        let contents = rust_file(operations::operations(&all, None));
-        files.push(GeneratedFile { path: "src/operations.rs".into(), contents });
-    } else {
-        files.push(GeneratedFile {
-            path: "src/operations/mod.rs".into(),
-            contents: rust_file(operations::tag_modules(api)),
-        });
-        for tag in &api.tags {
-            let in_tag: Vec<&crate::ir::Operation> =
-                api.operations.iter().filter(|o| o.module.as_deref() == Some(tag.module.as_str())).collect();
-            let contents = rust_file(operations::operations(&in_tag, Some(tag)));
-            files.push(GeneratedFile { path: format!("src/operations/{}.rs", tag.module), contents });
-        }
+    let layout = rust_layout(api);
+    let pieces: Vec<(usize, Piece<'_>)> = layout
+        .iter()
+        .enumerate()
+        .flat_map(|(file, (_, pieces))| pieces.iter().map(move |piece| (file, *piece)))
+        .collect();
+    let rendered = crate::format::in_parallel(&pieces, |(_, piece)| format_piece(&piece.render(api)));
+    let mut contents: Vec<Vec<String>> = vec![Vec::new(); layout.len()];
+    for ((file, _), text) in pieces.iter().zip(rendered) {
+        contents[*file].push(text);
+    }
+    for ((path, _), chunks) in layout.into_iter().zip(contents) {
+        files.push(GeneratedFile { path, contents: crate::format::join_chunks(&chunks) });
     }
     files
+}
+
+/// The generated Rust modules as tokens, by path, before formatting.
+pub fn rust_modules(api: &Api) -> Vec<(String, TokenStream)> {
+    rust_layout(api)
+        .into_iter()
+        .map(|(path, pieces)| {
+            let tokens = pieces.iter().map(|piece| piece.render(api));
+            (path, quote!(#( #tokens )*))
+        })
+        .collect()
+}
+
+/// A unit of generated code.
+#[derive(Debug, Clone, Copy)]
+enum Piece<'a> {
+    Lib,
+    ModelsDoc,
+    Model(&'a crate::ir::TypeDef),
+    OperationsDoc(Option<&'a crate::ir::Tag>),
+    TagModules,
+    Operation(&'a crate::ir::Operation),
+}
+
+impl Piece<'_> {
+    fn render(&self, api: &Api) -> TokenStream {
+        match self {
+            Piece::Lib => lib_rs(api),
+            Piece::ModelsDoc => models::module_doc(),
+            Piece::Model(def) => models::model(api, def),
+            Piece::OperationsDoc(tag) => operations::module_doc(*tag),
+            Piece::TagModules => operations::tag_modules(api),
+            Piece::Operation(operation) => operations::operation(operation),
+        }
+    }
+}
+
+fn format_piece(tokens: &TokenStream) -> String {
+    crate::format::rust_chunk(tokens.clone())
+}
+
+/// Which pieces make up which file.
+fn rust_layout(api: &Api) -> Vec<(String, Vec<Piece<'_>>)> {
+    let mut models = vec![Piece::ModelsDoc];
+    models.extend(api.types.values().map(Piece::Model));
+    let mut layout = vec![("src/lib.rs".to_owned(), vec![Piece::Lib]), ("src/models.rs".to_owned(), models)];
+    if api.tags.is_empty() {
+        let mut pieces = vec![Piece::OperationsDoc(None)];
+        pieces.extend(api.operations.iter().map(Piece::Operation));
+        layout.push(("src/operations.rs".to_owned(), pieces));
+    } else {
+        layout.push(("src/operations/mod.rs".to_owned(), vec![Piece::TagModules]));
+        for tag in &api.tags {
+            let mut pieces = vec![Piece::OperationsDoc(Some(tag))];
+            let in_tag = api.operations.iter().filter(|o| o.module.as_deref() == Some(tag.module.as_str()));
+            pieces.extend(in_tag.map(Piece::Operation));
+            layout.push((format!("src/operations/{}.rs", tag.module), pieces));
+        }
+    }
+    layout
 }
 
 /// `Cargo.toml`: a generated `[package]`, the template's dependencies, and

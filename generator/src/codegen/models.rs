@@ -10,20 +10,22 @@ use crate::ir::{Api, Discriminator, EnumVariant, Field, Type, TypeDef, TypeKind,
 /// Required fields up to which a struct gets a `new` constructor.
 const MAX_CONSTRUCTOR_ARGS: usize = 6;
 
-pub(super) fn models(api: &Api) -> TokenStream {
-    let split = !api.tags.is_empty();
-    let definitions = api.types.values().map(|def| {
-        let items = definition(def);
-        if split {
-            gate(items, &feature_cfg(&def.features))
-        } else {
-            items
-        }
-    });
+/// The module docs of `models.rs`.
+pub(super) fn module_doc() -> TokenStream {
     quote! {
         //! The API's data types: one per schema of the spec.
-        #( #definitions )*
     }
+}
+
+/// Every item of one model, gated on its features when the API is split by tag.
+pub(super) fn model(api: &Api, def: &TypeDef) -> TokenStream {
+    let gate = if api.tags.is_empty() {
+        TokenStream::new()
+    } else {
+        let cfg = feature_cfg(&def.features);
+        quote!(#[cfg(#cfg)])
+    };
+    definition(def, &gate)
 }
 
 /// The cfg under which a type exists: any feature whose operations use it,
@@ -39,35 +41,20 @@ fn feature_cfg(features: &std::collections::BTreeSet<String>) -> TokenStream {
     quote!(any( #( feature = #features ),* ))
 }
 
-/// Puts `#[cfg(...)]` on every item of a type's definition (struct, impls).
-fn gate(items: TokenStream, cfg: &TokenStream) -> TokenStream {
-    let mut file: syn::File = syn::parse2(items).expect("codegen emits items");
-    let attribute: syn::Attribute = syn::parse_quote!(#[cfg(#cfg)]);
-    for item in &mut file.items {
-        if let syn::Item::Struct(syn::ItemStruct { attrs, .. })
-        | syn::Item::Enum(syn::ItemEnum { attrs, .. })
-        | syn::Item::Impl(syn::ItemImpl { attrs, .. })
-        | syn::Item::Type(syn::ItemType { attrs, .. }) = item
-        {
-            attrs.insert(0, attribute.clone());
-        }
-    }
-    quote!(#file)
-}
-
-fn definition(def: &TypeDef) -> TokenStream {
+/// Every item of a type, each behind `gate` (a `#[cfg]`, or nothing).
+fn definition(def: &TypeDef, gate: &TokenStream) -> TokenStream {
     let docs = doc(def.doc.as_deref().unwrap_or(&format!("The `{}` schema.", def.name)));
     match &def.kind {
-        TypeKind::Struct { fields } => structure(def, docs, fields),
-        TypeKind::Enum { variants } => string_enum(def, docs, variants),
-        TypeKind::Union { variants, discriminator: None } => union(def, docs, variants),
+        TypeKind::Struct { fields } => structure(def, gate, docs, fields),
+        TypeKind::Enum { variants } => string_enum(def, gate, docs, variants),
+        TypeKind::Union { variants, discriminator: None } => union(def, gate, docs, variants),
         TypeKind::Union { variants, discriminator: Some(discriminator) } => {
-            tagged_union(def, docs, variants, discriminator)
+            tagged_union(def, gate, docs, variants, discriminator)
         }
         TypeKind::Alias { ty } => {
             let name = ident(&def.name);
             let ty = rust_type(ty);
-            quote! { #docs pub type #name = #ty; }
+            quote! { #gate #docs pub type #name = #ty; }
         }
     }
 }
@@ -91,7 +78,7 @@ fn is_optional(field: &Field) -> bool {
     !field.required || matches!(field.ty, Type::Nullable(_))
 }
 
-fn structure(def: &TypeDef, docs: TokenStream, fields: &[Field]) -> TokenStream {
+fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Field]) -> TokenStream {
     let name = ident(&def.name);
     let all_optional = fields.iter().all(is_optional);
     let default = all_optional.then(|| quote!(::std::default::Default,));
@@ -114,8 +101,9 @@ fn structure(def: &TypeDef, docs: TokenStream, fields: &[Field]) -> TokenStream 
             pub #field_name: #ty,
         }
     });
-    let constructor = constructor(def, fields);
+    let constructor = constructor(def, gate, fields);
     quote! {
+        #gate
         #docs
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
@@ -127,7 +115,7 @@ fn structure(def: &TypeDef, docs: TokenStream, fields: &[Field]) -> TokenStream 
 
 /// `new(required fields...)` for structs with a few required fields; the
 /// optional ones start as `None`.
-fn constructor(def: &TypeDef, fields: &[Field]) -> Option<TokenStream> {
+fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<TokenStream> {
     let required: Vec<&Field> = fields.iter().filter(|f| !is_optional(f)).collect();
     if required.is_empty() || required.len() > MAX_CONSTRUCTOR_ARGS {
         return None;
@@ -148,6 +136,7 @@ fn constructor(def: &TypeDef, fields: &[Field]) -> Option<TokenStream> {
     });
     let docs = doc(&format!("A `{}` with the required fields set and the others empty.", def.name));
     Some(quote! {
+        #gate
         impl #name {
             #docs
             pub fn new(#( #args ),*) -> Self {
@@ -157,12 +146,13 @@ fn constructor(def: &TypeDef, fields: &[Field]) -> Option<TokenStream> {
     })
 }
 
-fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> TokenStream {
+fn string_enum(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[EnumVariant]) -> TokenStream {
     let name = ident(&def.name);
     let variant_names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let wire_values: Vec<&str> = variants.iter().map(|v| v.wire_value.as_str()).collect();
     let variant_docs = wire_values.iter().map(|value| doc(&format!("`{value}`")));
     quote! {
+        #gate
         #docs
         ///
         /// Values this client does not know decode as `Unknown`, so a value
@@ -174,6 +164,7 @@ fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> To
             Unknown(::std::string::String),
         }
 
+        #gate
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -184,12 +175,14 @@ fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> To
             }
         }
 
+        #gate
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #gate
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -199,6 +192,7 @@ fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> To
             }
         }
 
+        #gate
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
 
@@ -207,12 +201,14 @@ fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> To
             }
         }
 
+        #gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -227,6 +223,7 @@ fn string_enum(def: &TypeDef, docs: TokenStream, variants: &[EnumVariant]) -> To
 /// client does not know is kept as `Unknown`.
 fn tagged_union(
     def: &TypeDef,
+    gate: &TokenStream,
     docs: TokenStream,
     variants: &[UnionVariant],
     discriminator: &Discriminator,
@@ -264,6 +261,7 @@ fn tagged_union(
     });
     let tag_doc = doc(&format!("The `{property}` property says which variant a value is."));
     quote! {
+        #gate
         #docs
         ///
         #tag_doc
@@ -275,6 +273,7 @@ fn tagged_union(
             Unknown(::serde_json::Value),
         }
 
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -288,7 +287,7 @@ fn tagged_union(
     }
 }
 
-fn union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant]) -> TokenStream {
+fn union(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[UnionVariant]) -> TokenStream {
     let name = ident(&def.name);
     let members = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
@@ -300,6 +299,7 @@ fn union(def: &TypeDef, docs: TokenStream, variants: &[UnionVariant]) -> TokenSt
         quote!(#variant_docs #variant_name(#ty),)
     });
     quote! {
+        #gate
         #docs
         ///
         /// Decoding tries the variants in order and takes the first that fits.

@@ -33,26 +33,28 @@ pub(super) fn tag_modules(api: &Api) -> TokenStream {
     }
 }
 
-/// The operations of one tag (or of the whole API): `Client` methods and builders.
-pub(super) fn operations(operations: &[&Operation], tag: Option<&Tag>) -> TokenStream {
-    let methods = operations.iter().map(|operation| client_method(operation));
-    let builders = operations.iter().map(|operation| builder(operation));
-    let module_doc = match tag {
+/// The module docs of an operations file, for one tag or the whole API.
+pub(super) fn module_doc(tag: Option<&Tag>) -> TokenStream {
+    let text = match tag {
         None => "Request builders, one per operation. Start one from its [`Client`](crate::Client)\nmethod, set what you need, then `.send().await`.".to_owned(),
         Some(tag) => match &tag.description {
             Some(description) => format!("Operations tagged `{}`.\n\n{}", tag.name, description.trim()),
             None => format!("Operations tagged `{}`.", tag.name),
         },
     };
-    let module_doc = super::docs::inner_doc(&module_doc);
-    quote! {
-        #module_doc
+    super::docs::inner_doc(&text)
+}
 
+/// One operation: its `Client` method, next to its request builder.
+pub(super) fn operation(operation: &Operation) -> TokenStream {
+    let method = client_method(operation);
+    let builder = builder(operation);
+    quote! {
         impl crate::Client {
-            #( #methods )*
+            #method
         }
 
-        #( #builders )*
+        #builder
     }
 }
 
