@@ -12,7 +12,7 @@ use crate::generate::{self, Options};
 
 /// Generates, builds and lints the crate for `spec`; fails if it does not
 /// build or lint cleanly.
-pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>) -> Result<()> {
+pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>, build_times: Option<String>) -> Result<()> {
     let out = keep.unwrap_or_else(|| std::env::temp_dir().join(format!("xtask-conformance-{crate_name}")));
     let _ = std::fs::remove_dir_all(&out);
     let options = Options { keep_going: true, crate_name: crate_name.to_owned(), ..Options::default() };
@@ -53,6 +53,33 @@ pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>) -> Result<()> {
         if !status.success() {
             bail!("the crate generated from {} does not pass `cargo {step}`", spec.display());
         }
+    }
+    if let Some(feature) = build_times {
+        // The crate alone (dependencies already built), with every feature and with one.
+        for features in [None, Some(feature.as_str())] {
+            cargo(&out, &target, &["clean", "--quiet", "-p", crate_name])?;
+            let mut args = vec!["build", "--quiet"];
+            if let Some(feature) = features {
+                args.extend(["--no-default-features", "--features", feature]);
+            }
+            let started = Instant::now();
+            cargo(&out, &target, &args)?;
+            let what = features.map_or("all features".to_owned(), |feature| format!("only `{feature}`"));
+            println!("crate build  {what}: {:.1?}", started.elapsed());
+        }
+    }
+    Ok(())
+}
+
+fn cargo(folder: &Path, target: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(folder)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("cargo {} failed in {}", args.join(" "), folder.display());
     }
     Ok(())
 }

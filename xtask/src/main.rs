@@ -64,6 +64,9 @@ enum Command {
         /// Generate into this folder (kept) instead of a temporary one.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Also time building the crate alone, with all features and with only this one.
+        #[arg(long, value_name = "FEATURE")]
+        build_times: Option<String>,
     },
 }
 
@@ -78,7 +81,9 @@ fn main() -> ExitCode {
             let load = generator::load::LoadOptions { allow_outside_root: allow_refs_outside_spec };
             generate::run(&spec, &out, mode, generate::Options { load, keep_going, crate_name })
         }
-        Command::Conformance { spec, crate_name, out } => conformance::run(&spec, &crate_name, out),
+        Command::Conformance { spec, crate_name, out, build_times } => {
+            conformance::run(&spec, &crate_name, out, build_times)
+        }
         Command::Bench { mut specs, iterations } => {
             if specs.is_empty() {
                 let root = generate::workspace_root();
