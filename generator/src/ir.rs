@@ -176,6 +176,8 @@ pub enum RequestBody {
     Multipart {
         /// The form's parts.
         parts: Vec<MultipartPart>,
+        /// The spec declares no parts: the caller adds named file parts.
+        free_form: bool,
         /// `description`.
         description: Option<String>,
     },

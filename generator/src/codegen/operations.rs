@@ -148,8 +148,18 @@ fn client_method(operation: &Operation) -> TokenStream {
         "Sends `{} {}`; see [`{}`](crate::operations::{}).",
         operation.http_method, operation.path, operation.builder_name, operation.builder_name
     );
-    let docs = doc_paragraphs([operation.summary.as_deref(), operation.description.as_deref(), Some(sends.as_str())]);
+    let experimental = operation.experimental.then_some(
+        "Experimental: it fails with `Error::Config` unless the client was built with \
+         `ClientBuilder::experimental(true)`, and then sends `X-SailPoint-Experimental: true` itself.",
+    );
+    let docs = doc_paragraphs([
+        operation.summary.as_deref(),
+        operation.description.as_deref(),
+        Some(sends.as_str()),
+        experimental,
+    ]);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    let extra_parts = free_form(operation).then(|| quote!(extra_parts: ::std::vec::Vec::new(),));
     quote! {
         #docs
         #deprecated
@@ -157,6 +167,7 @@ fn client_method(operation: &Operation) -> TokenStream {
             crate::operations::#builder {
                 client: ::std::clone::Clone::clone(self),
                 #( #inits, )*
+                #extra_parts
             }
         }
     }
@@ -174,6 +185,19 @@ fn builder(operation: &Operation) -> TokenStream {
         }
     });
     let setters = inputs.iter().map(setters);
+    let (extra_field, extra_setter) = if free_form(operation) {
+        let field = quote!(extra_parts: ::std::vec::Vec<(::std::string::String, crate::FilePart)>,);
+        let setter = quote! {
+            /// Adds a file part named `name` to the form (the spec names no parts for it).
+            pub fn part(mut self, name: impl ::std::convert::Into<::std::string::String>, file: crate::FilePart) -> Self {
+                self.extra_parts.push((name.into(), file));
+                self
+            }
+        };
+        (Some(field), Some(setter))
+    } else {
+        (None, None)
+    };
     let send = send(operation);
     let items = operation.pagination.as_ref().map(|pagination| items(operation, pagination));
     let decode_error = decode_error(&operation.errors);
@@ -190,6 +214,7 @@ fn builder(operation: &Operation) -> TokenStream {
         pub struct #builder {
             client: crate::Client,
             #( #fields, )*
+            #extra_field
         }
 
         impl #builder {
@@ -198,6 +223,8 @@ fn builder(operation: &Operation) -> TokenStream {
 
             #( #setters )*
 
+            #extra_setter
+
             #send
 
             #items
@@ -205,6 +232,11 @@ fn builder(operation: &Operation) -> TokenStream {
             #decode_error
         }
     }
+}
+
+/// Whether the operation's multipart form declares no parts of its own.
+fn free_form(operation: &Operation) -> bool {
+    matches!(operation.body, Some(RequestBody::Multipart { free_form: true, .. }))
 }
 
 fn setters(input: &Input) -> TokenStream {
@@ -272,7 +304,7 @@ fn send(operation: &Operation) -> TokenStream {
                 ::std::option::Option::None => request,
             };
         },
-        Some(RequestBody::Multipart { parts, .. }) => multipart(parts),
+        Some(RequestBody::Multipart { parts, free_form, .. }) => multipart(parts, *free_form),
     };
     let returns_doc = match &operation.success.content {
         ResponseContent::Empty => "Sends the request; success has no body.".to_owned(),
@@ -442,7 +474,12 @@ fn add_param(param: &Param) -> TokenStream {
     }
 }
 
-fn multipart(parts: &[MultipartPart]) -> TokenStream {
+fn multipart(parts: &[MultipartPart], free_form: bool) -> TokenStream {
+    let extra = free_form.then(|| {
+        quote! {
+            let form = self.extra_parts.into_iter().fold(form, |form, (name, file)| form.named_file(name, file));
+        }
+    });
     let adds = parts.iter().map(|part| {
         let field = ident(&part.field_name);
         let wire = &part.wire_name;
@@ -464,6 +501,7 @@ fn multipart(parts: &[MultipartPart]) -> TokenStream {
     quote! {
         let form = crate::request::Form::default();
         #( #adds )*
+        #extra
         let request = request.multipart(form);
     }
 }

@@ -54,7 +54,8 @@ impl Lowerer<'_> {
         builder_name: String,
     ) -> Option<Operation> {
         let errors_before = self.errors.len();
-        let mut field_scope = Scope::with_reserved(&["client"]);
+        // `extra_parts` and `part` belong to forms that declare no parts.
+        let mut field_scope = Scope::with_reserved(&["client", "extra_parts", "part"]);
         let declared = shared_parameters
             .iter()
             .enumerate()
@@ -347,7 +348,8 @@ impl Lowerer<'_> {
         if let Some(media) = body.content.get("multipart/form-data") {
             let media_pointer = push_pointer(&pointer, "multipart/form-data");
             let parts = self.multipart_parts(media, &media_pointer, field_scope);
-            return Some(RequestBody::Multipart { parts, description });
+            let free_form = parts.is_empty();
+            return Some(RequestBody::Multipart { parts, description, free_form });
         }
         let media_types: Vec<&str> = body.content.keys().map(String::as_str).collect();
         self.error(&pointer, format!("request body media types {media_types:?} are not supported yet"));
@@ -366,7 +368,10 @@ impl Lowerer<'_> {
             _ => None,
         });
         let Some(object) = object.filter(|object| !object.properties.is_empty()) else {
-            self.warn(&schema_pointer, "multipart body declares no parts: the request is sent as an empty form");
+            self.warn(
+                &schema_pointer,
+                "multipart body declares no parts: the caller adds named file parts with `part`",
+            );
             return Vec::new();
         };
         object
