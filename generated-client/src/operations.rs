@@ -93,15 +93,55 @@ impl GetConnector {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
-            }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+        let details = match status {
+            400 => GetConnectorError::BadRequest(::serde_json::from_slice(body).ok()?),
+            401 => GetConnectorError::Unauthorized(::serde_json::from_slice(body).ok()?),
+            403 => GetConnectorError::Forbidden(::serde_json::from_slice(body).ok()?),
+            404 => GetConnectorError::NotFound(::serde_json::from_slice(body).ok()?),
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                GetConnectorError::TooManyRequests(::serde_json::from_slice(body).ok()?)
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                GetConnectorError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `getConnector` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum GetConnectorError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for GetConnectorError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -170,15 +210,73 @@ impl DeleteCustomConnector {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                DeleteCustomConnectorError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                DeleteCustomConnectorError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                DeleteCustomConnectorError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                DeleteCustomConnectorError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                DeleteCustomConnectorError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                DeleteCustomConnectorError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `deleteCustomConnector` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<DeleteCustomConnectorError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum DeleteCustomConnectorError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for DeleteCustomConnectorError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -265,15 +363,59 @@ impl UpdateConnector {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => UpdateConnectorError::BadRequest(::serde_json::from_slice(body).ok()?),
+            401 => {
+                UpdateConnectorError::Unauthorized(::serde_json::from_slice(body).ok()?)
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            403 => UpdateConnectorError::Forbidden(::serde_json::from_slice(body).ok()?),
+            404 => UpdateConnectorError::NotFound(::serde_json::from_slice(body).ok()?),
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                UpdateConnectorError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                UpdateConnectorError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `updateConnector` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<UpdateConnectorError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum UpdateConnectorError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for UpdateConnectorError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -465,15 +607,61 @@ impl GetConnectorList {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                GetConnectorListError::BadRequest(::serde_json::from_slice(body).ok()?)
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                GetConnectorListError::Unauthorized(::serde_json::from_slice(body).ok()?)
+            }
+            403 => GetConnectorListError::Forbidden(::serde_json::from_slice(body).ok()?),
+            404 => GetConnectorListError::NotFound(::serde_json::from_slice(body).ok()?),
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                GetConnectorListError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                GetConnectorListError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `getConnectorList` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorListError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum GetConnectorListError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for GetConnectorListError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -538,15 +726,73 @@ impl CreateCustomConnector {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                CreateCustomConnectorError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                CreateCustomConnectorError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                CreateCustomConnectorError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                CreateCustomConnectorError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                CreateCustomConnectorError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                CreateCustomConnectorError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `createCustomConnector` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<CreateCustomConnectorError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum CreateCustomConnectorError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for CreateCustomConnectorError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -617,15 +863,73 @@ impl GetConnectorSourceConfig {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                GetConnectorSourceConfigError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                GetConnectorSourceConfigError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                GetConnectorSourceConfigError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                GetConnectorSourceConfigError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                GetConnectorSourceConfigError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                GetConnectorSourceConfigError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `getConnectorSourceConfig` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceConfigError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum GetConnectorSourceConfigError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for GetConnectorSourceConfigError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -716,15 +1020,73 @@ impl PutConnectorSourceConfig {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                PutConnectorSourceConfigError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                PutConnectorSourceConfigError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                PutConnectorSourceConfigError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                PutConnectorSourceConfigError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                PutConnectorSourceConfigError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                PutConnectorSourceConfigError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `putConnectorSourceConfig` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceConfigError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum PutConnectorSourceConfigError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for PutConnectorSourceConfigError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -813,15 +1175,73 @@ impl GetConnectorTranslations {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                GetConnectorTranslationsError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                GetConnectorTranslationsError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                GetConnectorTranslationsError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                GetConnectorTranslationsError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                GetConnectorTranslationsError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                GetConnectorTranslationsError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `getConnectorTranslations` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorTranslationsError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum GetConnectorTranslationsError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for GetConnectorTranslationsError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -930,15 +1350,73 @@ impl PutConnectorTranslations {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                PutConnectorTranslationsError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                PutConnectorTranslationsError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                PutConnectorTranslationsError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                PutConnectorTranslationsError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                PutConnectorTranslationsError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                PutConnectorTranslationsError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `putConnectorTranslations` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorTranslationsError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum PutConnectorTranslationsError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for PutConnectorTranslationsError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -1009,15 +1487,73 @@ impl GetConnectorSourceTemplate {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                GetConnectorSourceTemplateError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                GetConnectorSourceTemplateError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                GetConnectorSourceTemplateError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                GetConnectorSourceTemplateError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                GetConnectorSourceTemplateError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                GetConnectorSourceTemplateError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `getConnectorSourceTemplate` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceTemplateError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum GetConnectorSourceTemplateError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for GetConnectorSourceTemplateError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -1108,15 +1644,73 @@ impl PutConnectorSourceTemplate {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                PutConnectorSourceTemplateError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                PutConnectorSourceTemplateError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                PutConnectorSourceTemplateError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                PutConnectorSourceTemplateError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                PutConnectorSourceTemplateError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                PutConnectorSourceTemplateError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `putConnectorSourceTemplate` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceTemplateError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum PutConnectorSourceTemplateError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for PutConnectorSourceTemplateError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -1189,15 +1783,73 @@ impl GetConnectorCorrelationConfig {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                GetConnectorCorrelationConfigError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                GetConnectorCorrelationConfigError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                GetConnectorCorrelationConfigError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                GetConnectorCorrelationConfigError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                GetConnectorCorrelationConfigError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                GetConnectorCorrelationConfigError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `getConnectorCorrelationConfig` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorCorrelationConfigError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum GetConnectorCorrelationConfigError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for GetConnectorCorrelationConfigError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }
@@ -1290,15 +1942,73 @@ impl PutConnectorCorrelationConfig {
         status: u16,
         body: &[u8],
     ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        match status {
-            400 | 403 | 404 | 500 => {
-                crate::error::decode_details::<crate::models::ErrorResponseDto>(body)
+        let details = match status {
+            400 => {
+                PutConnectorCorrelationConfigError::BadRequest(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            401 => crate::error::decode_details::<crate::models::UnauthorizedBody>(body),
+            401 => {
+                PutConnectorCorrelationConfigError::Unauthorized(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            403 => {
+                PutConnectorCorrelationConfigError::Forbidden(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            404 => {
+                PutConnectorCorrelationConfigError::NotFound(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
             429 => {
-                crate::error::decode_details::<crate::models::TooManyRequestsBody>(body)
+                PutConnectorCorrelationConfigError::TooManyRequests(
+                    ::serde_json::from_slice(body).ok()?,
+                )
             }
-            _ => ::std::option::Option::None,
+            500 => {
+                PutConnectorCorrelationConfigError::InternalServerError(
+                    ::serde_json::from_slice(body).ok()?,
+                )
+            }
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `putConnectorCorrelationConfig` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorCorrelationConfigError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum PutConnectorCorrelationConfigError {
+    /// `400`: The request was malformed or its body was invalid.
+    BadRequest(crate::models::ErrorResponseDto),
+    /// `401`: The request had no authorization header, or its token was invalid or expired.
+    Unauthorized(crate::models::UnauthorizedBody),
+    /// `403`: The caller is authenticated but not allowed to use this operation.
+    Forbidden(crate::models::ErrorResponseDto),
+    /// `404`: Nothing exists at the requested URL.
+    NotFound(crate::models::ErrorResponseDto),
+    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
+    TooManyRequests(crate::models::TooManyRequestsBody),
+    /// `500`: The server failed unexpectedly.
+    InternalServerError(crate::models::ErrorResponseDto),
+}
+
+impl crate::ErrorDetails for PutConnectorCorrelationConfigError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::BadRequest(body) => body,
+            Self::Unauthorized(body) => body,
+            Self::Forbidden(body) => body,
+            Self::NotFound(body) => body,
+            Self::TooManyRequests(body) => body,
+            Self::InternalServerError(body) => body,
         }
     }
 }

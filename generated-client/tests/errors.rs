@@ -425,3 +425,55 @@ async fn a_connection_failure_is_a_transport_error_naming_the_operation() {
     assert!(error.to_string().starts_with("getConnectorList: the request failed"), "{error}");
     assert!(!format!("{error:?}").contains(TOKEN));
 }
+
+#[tokio::test]
+async fn each_operation_has_an_error_enum_with_a_variant_per_status() {
+    use sailpoint_connectors::operations::{GetConnectorError, PutConnectorTranslationsError, UpdateConnectorError};
+    use sailpoint_connectors::{FilePart, JsonPatchOperation, JsonPatchOperationOp, Locale};
+
+    let (server, client) = setup().await;
+    let document = json!({"detailCode": "404 Not found", "trackingId": TRACKING_ID, "messages": [{"text": "gone"}]});
+    Mock::given(method("GET"))
+        .and(path("/v2024/connectors/missing"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(&document))
+        .mount(&server)
+        .await;
+    let error = client.get_connector("missing").send().await.unwrap_err();
+    let api = error.api_error().unwrap();
+    match api.details::<GetConnectorError>() {
+        Some(GetConnectorError::NotFound(body)) => assert_eq!(body.tracking_id.as_deref(), Some(TRACKING_ID)),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    // The model inside is reachable directly too.
+    assert_eq!(api.details::<ErrorResponseDto>().unwrap().detail_code.as_deref(), Some("404 Not found"));
+    // Another operation's enum is not this one's.
+    assert!(api.details::<UpdateConnectorError>().is_none());
+
+    Mock::given(method("PATCH"))
+        .and(path("/v2024/connectors/limited"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"message": " Rate Limit Exceeded "})))
+        .mount(&server)
+        .await;
+    let patch = vec![JsonPatchOperation::new(JsonPatchOperationOp::Remove, "/applicationXml".into())];
+    let error = client.update_connector("limited", patch).send().await.unwrap_err();
+    match error.api_error().unwrap().details::<UpdateConnectorError>() {
+        Some(UpdateConnectorError::TooManyRequests(body)) => {
+            assert_eq!(body.message, Some(json!(" Rate Limit Exceeded ")))
+        }
+        other => panic!("expected TooManyRequests, got {other:?}"),
+    }
+
+    Mock::given(method("PUT"))
+        .and(path("/v2024/connectors/locked/translations/de"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"error": "JWT validation failed: JWT is expired"})),
+        )
+        .mount(&server)
+        .await;
+    let file = FilePart::from_bytes(&b"a=b\n"[..]).file_name("de.properties");
+    let error = client.put_connector_translations("locked", Locale::De, file).send().await.unwrap_err();
+    assert!(matches!(
+        error.api_error().unwrap().details::<PutConnectorTranslationsError>(),
+        Some(PutConnectorTranslationsError::Unauthorized(_))
+    ));
+}

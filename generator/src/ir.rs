@@ -53,6 +53,8 @@ pub struct Operation {
     pub method_name: String,
     /// Request builder type name (PascalCase).
     pub builder_name: String,
+    /// Name of the enum of the operation's error bodies (PascalCase).
+    pub error_name: String,
     /// HTTP method, upper case.
     pub http_method: String,
     /// Path template as written (`/connectors/{scriptName}`).
@@ -235,8 +237,12 @@ pub enum ResponseContent {
 /// A declared error response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
-    /// The status code, or `None` for `default`.
+    /// The status code, or `None` for a range or `default`.
     pub status: Option<u16>,
+    /// The first digit of a range (`4` for `4XX`).
+    pub range: Option<u16>,
+    /// Its variant in the operation's error enum (`NotFound`, `Status4xx`, `Other`).
+    pub variant: String,
     /// The JSON body's type, when one is declared.
     pub ty: Option<Type>,
     /// `description`.

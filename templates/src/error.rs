@@ -93,25 +93,16 @@ impl Error {
     }
 }
 
-/// A typed error body: any model a spec declares for an error status.
+/// A decoded error body: an operation's error enum (`GetConnectorError`),
+/// whose variant holds the model the spec declares for the status.
 ///
-/// [`ApiError::details`] hands it back as the concrete type.
+/// [`ApiError::details`] hands back either, as the concrete type.
 pub trait ErrorDetails: Any + fmt::Debug + Send + Sync {
-    /// The value as [`Any`], for downcasting.
+    /// The operation's error enum, for downcasting.
     fn as_any(&self) -> &dyn Any;
-}
 
-impl<T: Any + fmt::Debug + Send + Sync> ErrorDetails for T {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// Decodes an error body as the model the spec declares for its status.
-pub(crate) fn decode_details<T: ErrorDetails + serde::de::DeserializeOwned>(
-    body: &[u8],
-) -> Option<Box<dyn ErrorDetails>> {
-    serde_json::from_slice::<T>(body).ok().map(|details| Box::new(details) as Box<dyn ErrorDetails>)
+    /// The model inside it, for downcasting.
+    fn body(&self) -> &dyn Any;
 }
 
 /// A non-2xx response: status, headers, the raw body and, when the body
@@ -161,11 +152,13 @@ impl ApiError {
         &self.body
     }
 
-    /// The body decoded as `T`, when `T` is the model the spec declares for
-    /// this status and the body matched it, e.g.
-    /// `error.details::<ErrorResponseDto>()`.
+    /// The decoded body, when the spec declares one for this status and the
+    /// body matched it: as the operation's error enum
+    /// (`error.details::<GetConnectorError>()`, one variant per status) or as
+    /// the model inside it (`error.details::<ErrorResponseDto>()`).
     pub fn details<T: Any>(&self) -> Option<&T> {
-        self.details.as_deref()?.as_any().downcast_ref::<T>()
+        let details = self.details.as_deref()?;
+        details.as_any().downcast_ref::<T>().or_else(|| details.body().downcast_ref::<T>())
     }
 
     /// The decoded body, whatever its model.

@@ -200,7 +200,8 @@ fn builder(operation: &Operation) -> TokenStream {
     };
     let send = send(operation);
     let items = operation.pagination.as_ref().map(|pagination| items(operation, pagination));
-    let decode_error = decode_error(&operation.errors);
+    let decode_error = decode_error(operation);
+    let error_enum = error_enum(operation);
     let method = operation.method_name.trim_start_matches("r#");
     let operation_id = &operation.operation_id;
     let docs = doc(&format!(
@@ -231,6 +232,8 @@ fn builder(operation: &Operation) -> TokenStream {
 
             #decode_error
         }
+
+        #error_enum
     }
 }
 
@@ -506,51 +509,106 @@ fn multipart(parts: &[MultipartPart], free_form: bool) -> TokenStream {
     }
 }
 
-/// Decodes an error body as the model the spec declares for its status.
-fn decode_error(errors: &[ErrorResponse]) -> TokenStream {
-    // Statuses that share a body type share an arm, in order of first appearance.
-    let mut arms: Vec<(Vec<u16>, Type)> = Vec::new();
-    let mut fallback: Option<Type> = None;
-    for error in errors {
-        let Some(ty) = &error.ty else { continue };
-        let ty = match ty {
-            Type::Nullable(inner) => inner.as_ref().clone(),
-            ty => ty.clone(),
-        };
-        match error.status {
-            None => fallback = fallback.or(Some(ty)),
-            Some(status) => match arms.iter_mut().find(|(_, existing)| *existing == ty) {
-                Some((statuses, _)) => statuses.push(status),
-                None => arms.push((vec![status], ty)),
-            },
-        }
+/// The operation's error enum: one variant per declared error status with a
+/// JSON body, holding that status's model. `None` when no error has a body.
+fn error_enum(operation: &Operation) -> Option<TokenStream> {
+    let typed: Vec<(&ErrorResponse, &Type)> =
+        operation.errors.iter().filter_map(|error| error.ty.as_ref().map(|ty| (error, strip_nullable(ty)))).collect();
+    if typed.is_empty() {
+        return None;
     }
+    let name = ident(&operation.error_name);
+    let variants = typed.iter().map(|(error, ty)| {
+        let variant = ident(&error.variant);
+        let ty = rust_type(ty);
+        let status = match (error.status, error.range) {
+            (Some(status), _) => format!("`{status}`"),
+            (None, Some(range)) => format!("`{range}XX`"),
+            (None, None) => "Any other status".to_owned(),
+        };
+        let text = match &error.description {
+            Some(description) => format!("{status}: {}", description.trim()),
+            None => status,
+        };
+        let docs = doc(&text);
+        quote!(#docs #variant(#ty),)
+    });
+    let bodies = typed.iter().map(|(error, _)| {
+        let variant = ident(&error.variant);
+        quote!(Self::#variant(body) => body,)
+    });
+    let docs = doc(&format!(
+        "The error bodies `{}` declares, one variant per status. An [`ApiError`](crate::ApiError) \
+         of this operation holds one: `error.details::<{}>()`; `details` of the model inside works too.",
+        operation.operation_id, operation.error_name
+    ));
+    Some(quote! {
+        #docs
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub enum #name {
+            #( #variants )*
+        }
+
+        impl crate::ErrorDetails for #name {
+            fn as_any(&self) -> &dyn ::std::any::Any {
+                self
+            }
+
+            fn body(&self) -> &dyn ::std::any::Any {
+                match self {
+                    #( #bodies )*
+                }
+            }
+        }
+    })
+}
+
+fn strip_nullable(ty: &Type) -> &Type {
+    match ty {
+        Type::Nullable(inner) => inner,
+        ty => ty,
+    }
+}
+
+/// Decodes an error body into the operation's error enum: exact statuses,
+/// then ranges, then `default`. A body that does not match is kept raw.
+fn decode_error(operation: &Operation) -> TokenStream {
     let signature = quote!(::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>>);
-    if arms.is_empty() && fallback.is_none() {
+    let typed: Vec<&ErrorResponse> = operation.errors.iter().filter(|error| error.ty.is_some()).collect();
+    if typed.is_empty() {
         return quote! {
             fn decode_error(_status: u16, _body: &[u8]) -> #signature {
                 ::std::option::Option::None
             }
         };
     }
-    let arms = arms.iter().map(|(statuses, ty)| {
-        let ty = rust_type(ty);
-        let statuses = statuses.iter().map(|status| proc_macro2::Literal::u16_unsuffixed(*status));
-        quote!(#( #statuses )|* => crate::error::decode_details::<#ty>(body),)
+    let name = ident(&operation.error_name);
+    let arm = |error: &ErrorResponse, pattern: TokenStream| {
+        let variant = ident(&error.variant);
+        quote!(#pattern => #name::#variant(::serde_json::from_slice(body).ok()?),)
+    };
+    let exact = typed.iter().filter_map(|error| {
+        let status = proc_macro2::Literal::u16_unsuffixed(error.status?);
+        Some(arm(error, quote!(#status)))
     });
-    let fallback = match fallback {
-        Some(ty) => {
-            let ty = rust_type(&ty);
-            quote!(_ => crate::error::decode_details::<#ty>(body),)
-        }
-        None => quote!(_ => ::std::option::Option::None,),
+    let ranges = typed.iter().filter_map(|error| {
+        let range = error.range.filter(|_| error.status.is_none())?;
+        let (low, high) =
+            (proc_macro2::Literal::u16_unsuffixed(range * 100), proc_macro2::Literal::u16_unsuffixed(range * 100 + 99));
+        Some(arm(error, quote!(#low..=#high)))
+    });
+    let fallback = match typed.iter().find(|error| error.status.is_none() && error.range.is_none()) {
+        Some(error) => arm(error, quote!(_)),
+        None => quote!(_ => return ::std::option::Option::None,),
     };
     quote! {
         fn decode_error(status: u16, body: &[u8]) -> #signature {
-            match status {
-                #( #arms )*
+            let details = match status {
+                #( #exact )*
+                #( #ranges )*
                 #fallback
-            }
+            };
+            ::std::option::Option::Some(::std::boxed::Box::new(details))
         }
     }
 }

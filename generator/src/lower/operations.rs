@@ -31,13 +31,15 @@ impl Lowerer<'_> {
                 };
                 let method_name = method_scope.claim(value_name(&operation_id));
                 let builder_name = builder_scope.claim(type_name(&operation_id));
+                let error_name = builder_scope.claim(format!("{builder_name}Error"));
                 let context = OperationContext {
                     path,
                     pointer: &pointer,
                     item_pointer: &item_pointer,
                     operation_id: &operation_id,
                 };
-                let lowered = self.operation(&context, &item.parameters, operation, method, method_name, builder_name);
+                let names = (method_name, builder_name, error_name);
+                let lowered = self.operation(&context, &item.parameters, operation, method, names);
                 operations.extend(lowered);
             }
         }
@@ -50,8 +52,7 @@ impl Lowerer<'_> {
         shared_parameters: &[ReferenceOr<Parameter>],
         operation: &openapiv3::Operation,
         method: &str,
-        method_name: String,
-        builder_name: String,
+        (method_name, builder_name, error_name): (String, String, String),
     ) -> Option<Operation> {
         let errors_before = self.errors.len();
         // `extra_parts` and `part` belong to forms that declare no parts.
@@ -118,6 +119,7 @@ impl Lowerer<'_> {
             operation_id: context.operation_id.to_owned(),
             method_name,
             builder_name,
+            error_name,
             http_method: method.to_ascii_uppercase(),
             path: context.path.to_owned(),
             segments,
@@ -417,14 +419,15 @@ impl Lowerer<'_> {
             .responses
             .iter()
             .map(|(code, response)| {
-                let (status, key) = match code {
-                    StatusCode::Code(code) => (Some(*code), code.to_string()),
-                    StatusCode::Range(range) => (None, format!("{range}XX")),
+                let (status, range, key) = match code {
+                    StatusCode::Code(code) => (Some(*code), None, code.to_string()),
+                    StatusCode::Range(range) => (None, Some(*range), format!("{range}XX")),
                 };
-                (status, key, response)
+                (status, range, key, response)
             })
-            .chain(responses.default.iter().map(|response| (None, "default".to_owned(), response)));
-        for (status, key, response) in declared {
+            .chain(responses.default.iter().map(|response| (None, None, "default".to_owned(), response)));
+        let mut variants = Scope::default();
+        for (status, range, key, response) in declared {
             let pointer = push_pointer(&responses_pointer, &key);
             let ReferenceOr::Item(response) = response else {
                 self.error(&pointer, "response is an unresolved `$ref`");
@@ -451,7 +454,13 @@ impl Lowerer<'_> {
                 let ty = json.map(|(media_type, media)| {
                     self.media_type(media, &naming, &push_pointer(&content_pointer, media_type))
                 });
-                errors.push(ErrorResponse { status, ty, description: Some(response.description.clone()) });
+                let variant = variants.claim(match (status, range) {
+                    (None, Some(range)) => format!("Status{range}xx"),
+                    (None, None) => "Other".to_owned(),
+                    (Some(_), _) => reason.clone(),
+                });
+                let description = Some(response.description.clone());
+                errors.push(ErrorResponse { status, range, variant, ty, description });
             }
         }
         let success =
