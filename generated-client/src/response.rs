@@ -100,14 +100,15 @@ impl RawResponse {
     /// A text body (XML, plain text...) as a `String`.
     pub(crate) fn text(self, errors: ErrorDecoder) -> Result<Response<String>, Error> {
         let raw = self.success(errors)?;
-        match String::from_utf8(raw.body.to_vec()) {
+        // `Vec::from(Bytes)` takes over the buffer when it is not shared: no copy.
+        match String::from_utf8(Vec::from(raw.body)) {
             Ok(body) => Ok(Response { status: raw.status, headers: raw.headers, body }),
             Err(error) => Err(Error::Decode(Box::new(DecodeError {
                 operation: raw.operation_id,
                 status: raw.status,
                 path: String::new(),
-                message: format!("the body is not UTF-8 text: {error}"),
-                excerpt: excerpt(&String::from_utf8_lossy(&raw.body)),
+                message: format!("the body is not UTF-8 text: {}", error.utf8_error()),
+                excerpt: excerpt(&String::from_utf8_lossy(error.as_bytes())),
             }))),
         }
     }
@@ -151,12 +152,23 @@ pub(crate) async fn read_body(response: &mut reqwest::Response, limit: u64) -> R
     if response.content_length().is_some_and(|length| length > limit) {
         return Err(BodyError::TooLarge);
     }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if (body.len() + chunk.len()) as u64 > limit {
+    let too_large = |length: usize| length as u64 > limit;
+    let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else { return Ok(Bytes::new()) };
+    if too_large(first.len()) {
+        return Err(BodyError::TooLarge);
+    }
+    // A body that arrives in one chunk is returned as it is, without a copy.
+    let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else { return Ok(first) };
+    let announced = response.content_length().map_or(0, |length| length.min(limit) as usize);
+    let mut body = bytes::BytesMut::with_capacity(announced.max(first.len() + second.len()));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        if too_large(body.len() + chunk.len()) {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(BodyError::Transport)?;
     }
     Ok(body.freeze())
 }
