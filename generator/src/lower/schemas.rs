@@ -291,7 +291,12 @@ impl<'a> Lowerer<'a> {
                             (_, true) => Some("Write-only: sent in requests, never returned."),
                             _ => None,
                         };
-                        (data.description.clone(), note)
+                        let description = match (&data.description, data.deprecated) {
+                            (Some(text), true) => Some(format!("{}\n\nDeprecated.", text.trim_end())),
+                            (None, true) => Some("Deprecated.".to_owned()),
+                            (text, false) => text.clone(),
+                        };
+                        (description, note)
                     }
                     SchemaRef::Reference(_) => (None, None),
                 };
@@ -480,13 +485,22 @@ fn annotates(schema: &Schema) -> bool {
     }
 }
 
+/// A type's documentation: its description, else its title; a deprecated
+/// schema says so (an attribute would warn inside the generated crate itself).
 fn describe(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
-    match (&data.title, &data.description) {
+    let text = match (&data.title, &data.description) {
         (_, Some(description)) => Some(description.clone()),
         (Some(title), None) => Some(title.clone()),
         (None, None) => None,
+    };
+    if !data.deprecated {
+        return text;
     }
+    Some(match text {
+        Some(text) => format!("{}\n\nDeprecated.", text.trim_end()),
+        None => "Deprecated.".to_owned(),
+    })
 }
 
 fn nullable(ty: Type) -> Type {
