@@ -31,6 +31,9 @@ pub struct Api {
     pub tags: Vec<Tag>,
 }
 
+/// The cargo feature of the models no operation uses (and the models they use).
+pub const UNREFERENCED_FEATURE: &str = "unreferenced-models";
+
 /// A tag of operations: a module of the client and a cargo feature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {

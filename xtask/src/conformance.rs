@@ -54,6 +54,21 @@ pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>, build_times: Op
             bail!("the crate generated from {} does not pass `cargo {step}`", spec.display());
         }
     }
+    // A crate split by tag must also build with one feature alone.
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml"))?;
+    for (feature, lint) in [("connectors", true), (generator::ir::UNREFERENCED_FEATURE, false)] {
+        if !manifest.contains(&format!("\n{feature} = [")) {
+            continue;
+        }
+        let started = Instant::now();
+        let mut args =
+            vec![if lint { "clippy" } else { "check" }, "--quiet", "--no-default-features", "--features", feature];
+        if lint {
+            args.extend(["--", "-D", "warnings"]);
+        }
+        cargo(&out, &target, &args)?;
+        println!("only `{feature}` {} in {:.1?}", if lint { "clippy ok" } else { "check ok" }, started.elapsed());
+    }
     if let Some(feature) = build_times {
         // The crate alone (dependencies already built), with every feature and with one.
         for features in [None, Some(feature.as_str())] {

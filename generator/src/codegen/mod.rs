@@ -117,7 +117,7 @@ fn manifest(api: &Api, options: &crate::Options) -> String {
         // One feature per tag, all on by default: a crate that needs only a
         // few tags compiles only their operations and the models they use.
         let mut features: Vec<&str> = api.tags.iter().map(|tag| tag.feature.as_str()).collect();
-        features.push("unreferenced-models");
+        features.push(crate::ir::UNREFERENCED_FEATURE);
         let list: Vec<String> = features.iter().map(|feature| format!("{feature:?}")).collect();
         out.push_str(&format!("\n[features]\ndefault = [{}]\n", list.join(", ")));
         for feature in features {

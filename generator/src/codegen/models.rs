@@ -32,7 +32,8 @@ pub(super) fn model(api: &Api, def: &TypeDef) -> TokenStream {
 /// or `unreferenced-models` for types no operation uses.
 fn feature_cfg(features: &std::collections::BTreeSet<String>) -> TokenStream {
     if features.is_empty() {
-        return quote!(feature = "unreferenced-models");
+        let unreferenced = crate::ir::UNREFERENCED_FEATURE;
+        return quote!(feature = #unreferenced);
     }
     if let [only] = features.iter().collect::<Vec<_>>().as_slice() {
         return quote!(feature = #only);

@@ -137,7 +137,7 @@ fn split_by_tag(
         return Vec::new();
     }
     names.sort();
-    let mut scope = names::Scope::with_reserved(&["mod"]);
+    let mut scope = names::Scope::with_reserved(&["mod", "unreferenced_models"]);
     let tags: Vec<crate::ir::Tag> = names
         .into_iter()
         .map(|name| {
@@ -156,6 +156,16 @@ fn split_by_tag(
             if def.features.insert(tag.feature.clone()) {
                 pending.extend(type_references(&def.kind));
             }
+        }
+    }
+    // Models no operation uses sit behind their own feature, and so do the
+    // models they use, so that feature alone compiles too.
+    let mut pending: Vec<String> =
+        types.iter().filter(|(_, def)| def.features.is_empty()).map(|(name, _)| name.clone()).collect();
+    while let Some(name) = pending.pop() {
+        let Some(def) = types.get_mut(&name) else { continue };
+        if def.features.insert(crate::ir::UNREFERENCED_FEATURE.to_owned()) {
+            pending.extend(type_references(&def.kind));
         }
     }
     tags
