@@ -16,6 +16,7 @@
 //! from, so later stages can name the original file and pointer.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -203,8 +204,9 @@ struct Bundler<'a> {
     source: &'a dyn SpecSource,
     options: LoadOptions,
     root: String,
-    /// Parsed files; `None` when reading or parsing failed (reported once).
-    files: BTreeMap<String, Option<Value>>,
+    /// Parsed files, shared rather than copied per reference; `None` when
+    /// reading or parsing failed (reported once).
+    files: BTreeMap<String, Option<Rc<Value>>>,
     /// Files the root's `components/schemas` names, with those names.
     root_components: BTreeMap<Target, String>,
     /// Schema targets already given a component name.
@@ -225,7 +227,7 @@ impl Bundler<'_> {
     }
 
     /// Reads and parses a file once; reports failure at the referencing node.
-    fn file(&mut self, path: &str, at: &Cursor) -> Option<Value> {
+    fn file(&mut self, path: &str, at: &Cursor) -> Option<Rc<Value>> {
         if let Some(parsed) = self.files.get(path) {
             return parsed.clone();
         }
@@ -235,7 +237,7 @@ impl Bundler<'_> {
                 None
             }
             Ok(text) => match parse_yaml(&text) {
-                Ok(value) => Some(value),
+                Ok(value) => Some(Rc::new(value)),
                 Err(message) => {
                     let location = Location { file: self.source.display(path), pointer: String::new() };
                     self.errors.push(Diagnostic { location, message });
