@@ -9,6 +9,9 @@ use crate::GeneratedFile;
 /// The manifest's dependency tables; codegen writes `[package]` above them.
 pub(crate) const DEPENDENCIES: &str = include_str!("../../templates/dependencies.toml");
 
+/// The crate the README's hand-written part is written for.
+pub(crate) const SKELETON_CRATE: &str = "sailpoint-connectors";
+
 /// The README's hand-written part; codegen appends the operation table.
 pub(crate) const README_SKELETON: &str = include_str!("../../templates/README.md");
 

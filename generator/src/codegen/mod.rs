@@ -21,7 +21,7 @@ use crate::GeneratedFile;
 pub fn crate_files(api: &Api, options: &crate::Options) -> Vec<GeneratedFile> {
     let mut files = vec![
         GeneratedFile { path: "Cargo.toml".into(), contents: manifest(api, options) },
-        GeneratedFile { path: "README.md".into(), contents: docs::readme(api) },
+        GeneratedFile { path: "README.md".into(), contents: docs::readme(api, &options.crate_name) },
     ];
     let layout = rust_layout(api);
     let pieces: Vec<(usize, Piece<'_>)> = layout
