@@ -39,9 +39,13 @@ pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>, build_times: Op
     }
 
     let target = generate::workspace_root().join("target/conformance");
-    for (step, args) in
-        [("build", vec!["build", "--quiet"]), ("clippy", vec!["clippy", "--quiet", "--", "-D", "warnings"])]
-    {
+    let steps = [
+        ("build", vec!["build", "--quiet"]),
+        ("clippy", vec!["clippy", "--quiet", "--", "-D", "warnings"]),
+        // The crate's guide (its README, which is also its docs) compiles for it too.
+        ("doctests", vec!["test", "--quiet", "--doc"]),
+    ];
+    for (step, args) in steps {
         let started = Instant::now();
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(&args)
