@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, SpecErrors};
-use crate::ir::{Api, Type, TypeKind};
+use crate::ir::Api;
 
 /// Checks the IR; a failure here is a spec problem, reported with locations.
 pub fn check(api: &Api) -> Result<(), SpecErrors> {
@@ -18,31 +18,17 @@ pub fn check(api: &Api) -> Result<(), SpecErrors> {
             });
         }
     }
-    let mut missing = Vec::new();
     for def in api.types.values() {
-        let mut visit = |ty: &Type| collect_missing(ty, api, &mut missing, &def.origin);
-        match &def.kind {
-            TypeKind::Struct { fields } => fields.iter().for_each(|f| visit(&f.ty)),
-            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| visit(&v.ty)),
-            TypeKind::Alias { ty } => visit(ty),
-            TypeKind::Enum { .. } => {}
+        for name in def.kind.held_types().into_iter().filter_map(|ty| ty.name()) {
+            if !api.types.contains_key(name) {
+                let message = format!("refers to type `{name}`, which is not defined");
+                errors.push(Diagnostic { location: def.origin.clone(), message });
+            }
         }
     }
-    errors.extend(missing);
     if errors.is_empty() {
         Ok(())
     } else {
         Err(SpecErrors(errors))
-    }
-}
-
-fn collect_missing(ty: &Type, api: &Api, out: &mut Vec<Diagnostic>, at: &crate::diagnostics::Location) {
-    match ty {
-        Type::Named(name) if !api.types.contains_key(name) => out.push(Diagnostic {
-            location: at.clone(),
-            message: format!("refers to type `{name}`, which is not defined"),
-        }),
-        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => collect_missing(inner, api, out, at),
-        _ => {}
     }
 }

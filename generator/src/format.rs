@@ -24,18 +24,15 @@ pub fn rust_chunk(tokens: TokenStream) -> String {
 /// A file from formatted chunks: the header, then the chunks a blank line apart.
 pub fn join_chunks(chunks: &[String]) -> String {
     let mut out = format!("{RUST_HEADER}\n");
-    for (index, chunk) in chunks.iter().enumerate() {
-        let chunk = chunk.trim_end_matches('\n');
-        if chunk.is_empty() {
-            continue;
-        }
+    let mut previous: Option<&str> = None;
+    for chunk in chunks.iter().map(|chunk| chunk.trim_end_matches('\n')).filter(|chunk| !chunk.is_empty()) {
         // Module docs (`//!`) stay right above the first item, like the header.
-        let follows_docs = index > 0 && chunks[index - 1].trim_start().starts_with("//!");
-        if index > 0 && !follows_docs && !out.ends_with(&format!("{RUST_HEADER}\n")) {
+        if previous.is_some_and(|previous| !previous.trim_start().starts_with("//!")) {
             out.push('\n');
         }
         out.push_str(chunk);
         out.push('\n');
+        previous = Some(chunk);
     }
     out
 }

@@ -277,6 +277,17 @@ pub enum Type {
     Nullable(Box<Type>),
 }
 
+impl Type {
+    /// The named type inside, however deep (`Vec<Option<X>>` names `X`).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Type::Named(name) => Some(name),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => inner.name(),
+            _ => None,
+        }
+    }
+}
+
 /// A named type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
@@ -345,6 +356,18 @@ pub struct EnumVariant {
     pub wire_value: String,
     /// Rust variant name.
     pub rust_name: String,
+}
+
+impl TypeKind {
+    /// The types a definition holds: field, variant or aliased types.
+    pub fn held_types(&self) -> Vec<&Type> {
+        match self {
+            TypeKind::Struct { fields } => fields.iter().map(|field| &field.ty).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|variant| &variant.ty).collect(),
+            TypeKind::Alias { ty } => vec![ty],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
 }
 
 /// How a tagged union tells its variants apart.

@@ -1,25 +1,13 @@
 //! The project's own spec (`spec/`), checked at the IR level: what each of
 //! the 13 Connectors operations sends and expects back.
 
-use std::fs;
-use std::path::Path;
-
 use generator::ir::{Api, ParamLocation, PartKind, RequestBody, ResponseContent, Type, TypeKind};
 use generator::MemorySource;
 
+mod common;
+
 fn connectors_api() -> Api {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let mut files = Vec::new();
-    for folder in ["", "paths", "schemas", "parameters", "responses"] {
-        for entry in fs::read_dir(spec.join(folder)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "yaml") {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                let relative = if folder.is_empty() { name } else { format!("{folder}/{name}") };
-                files.push((relative, fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
+    let files = common::spec_files(&common::project_spec_folder());
     let source = MemorySource::new(files);
     let loaded = generator::load::load(&source, "openapi.yaml").unwrap();
     let parsed = generator::parse::parse(&loaded).unwrap();

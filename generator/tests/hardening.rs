@@ -3,26 +3,14 @@
 //! worst cases. Failing cases proptest finds are kept in
 //! `proptest-regressions/` and replayed first on every run.
 
-use std::fs;
-use std::path::Path;
-
 use generator::{MemorySource, SpecErrors};
 use proptest::prelude::*;
 
+mod common;
+
 /// `spec/` as `(relative path, contents)` pairs, in path order.
 fn project_spec() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let mut files = Vec::new();
-    for folder in ["", "paths", "schemas", "parameters", "responses"] {
-        let mut entries: Vec<_> = fs::read_dir(root.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
-        entries.sort();
-        for path in entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let relative = if folder.is_empty() { name } else { format!("{folder}/{name}") };
-            files.push((relative, fs::read_to_string(&path).unwrap()));
-        }
-    }
-    files
+    common::spec_files(&common::project_spec_folder())
 }
 
 /// Runs the whole pipeline; a panic fails the test. On error, every

@@ -5,31 +5,14 @@
 //! models and operations, or, for a spec with errors, the error report.
 //! Review changes with `cargo insta review`.
 
-use std::fs;
 use std::path::Path;
 
 use generator::MemorySource;
 
-/// Every file of a fixture folder, by `/`-separated relative path.
-fn read_fixture(folder: &Path) -> MemorySource {
-    let mut files = Vec::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path.strip_prefix(folder).unwrap().to_string_lossy().replace('\\', "/");
-                files.push((relative, fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
-    MemorySource::new(files)
-}
+mod common;
 
 fn render(folder: &Path) -> String {
-    let source = read_fixture(folder);
+    let source = MemorySource::new(common::spec_files(folder));
     match generator::generate(&source, "openapi.yaml") {
         Err(errors) => format!("ERROR\n{errors}"),
         Ok(generated) => {

@@ -37,9 +37,7 @@ pub fn run(specs: &[PathBuf], iterations: usize) -> Result<()> {
 
 /// Runs the stages `iterations` times on one spec and prints the medians.
 pub fn run_one(spec: &Path, iterations: usize) -> Result<()> {
-    let folder = spec.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let root = spec.file_name().context("the spec's root file")?.to_string_lossy().into_owned();
-    let source = FolderSource { folder };
+    let (source, root) = FolderSource::for_root(spec)?;
     let mut times: [Vec<Duration>; 6] = Default::default();
     for _ in 0..iterations.max(1) {
         let start = Instant::now();

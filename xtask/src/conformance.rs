@@ -47,16 +47,9 @@ pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>, build_times: Op
     ];
     for (step, args) in steps {
         let started = Instant::now();
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(&args)
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", &target)
-            .status()
-            .with_context(|| format!("running cargo {step}"))?;
-        println!("{step:<12} {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
-        if !status.success() {
-            bail!("the crate generated from {} does not pass `cargo {step}`", spec.display());
-        }
+        cargo(&out, &target, &args)
+            .with_context(|| format!("the crate generated from {} does not pass `cargo {step}`", spec.display()))?;
+        println!("{step:<12} ok in {:.1?}", started.elapsed());
     }
     // A crate split by tag must also build with one feature alone.
     let manifest = std::fs::read_to_string(out.join("Cargo.toml"))?;

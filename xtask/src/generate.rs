@@ -29,6 +29,15 @@ pub struct FolderSource {
     pub folder: PathBuf,
 }
 
+impl FolderSource {
+    /// The source of the spec whose root file is `spec`, and that file's name.
+    pub fn for_root(spec: &Path) -> Result<(Self, String)> {
+        let root = spec.file_name().context("the spec path must name its root file")?.to_string_lossy().into_owned();
+        let folder = spec.parent().filter(|folder| !folder.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        Ok((Self { folder: folder.to_path_buf() }, root))
+    }
+}
+
 impl SpecSource for FolderSource {
     fn read(&self, path: &str) -> std::result::Result<String, String> {
         fs::read_to_string(self.folder.join(path)).map_err(|error| error.to_string())
@@ -61,9 +70,7 @@ impl Default for Options {
 
 /// Runs the generator on the spec at `spec` for the crate folder `out`.
 pub fn generate_spec(spec: &Path, out: &Path, options: &Options) -> Result<generator::Generated> {
-    let folder = spec.parent().map(Path::to_path_buf).unwrap_or_default();
-    let root_name = spec.file_name().context("--spec must name the spec's root file")?.to_string_lossy().into_owned();
-    let source = FolderSource { folder: if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder } };
+    let (source, root_name) = FolderSource::for_root(spec)?;
     let generator_options = generator::Options {
         load: options.load,
         crate_name: options.crate_name.clone(),

@@ -29,7 +29,7 @@ pub fn crate_files(api: &Api, options: &crate::Options) -> Vec<GeneratedFile> {
         .enumerate()
         .flat_map(|(file, (_, pieces))| pieces.iter().map(move |piece| (file, *piece)))
         .collect();
-    let rendered = crate::format::in_parallel(&pieces, |(_, piece)| format_piece(&piece.render(api)));
+    let rendered = crate::format::in_parallel(&pieces, |(_, piece)| crate::format::rust_chunk(piece.render(api)));
     let mut contents: Vec<Vec<String>> = vec![Vec::new(); layout.len()];
     for ((file, _), text) in pieces.iter().zip(rendered) {
         contents[*file].push(text);
@@ -73,10 +73,6 @@ impl Piece<'_> {
             Piece::Operation(operation) => operations::operation(operation),
         }
     }
-}
-
-fn format_piece(tokens: &TokenStream) -> String {
-    crate::format::rust_chunk(tokens.clone())
 }
 
 /// Which pieces make up which file.

@@ -47,8 +47,9 @@ pub(super) fn module_doc(tag: Option<&Tag>) -> TokenStream {
 
 /// One operation: its `Client` method, next to its request builder.
 pub(super) fn operation(operation: &Operation) -> TokenStream {
-    let method = client_method(operation);
-    let builder = builder(operation);
+    let inputs = inputs(operation);
+    let method = client_method(operation, &inputs);
+    let builder = builder(operation, &inputs);
     quote! {
         impl crate::Client {
             #method
@@ -124,10 +125,9 @@ fn part_input(part: &MultipartPart) -> Input {
     Input { field, ty, arg, convert, required: part.required, docs }
 }
 
-fn client_method(operation: &Operation) -> TokenStream {
+fn client_method(operation: &Operation, inputs: &[Input]) -> TokenStream {
     let method = ident(&operation.method_name);
     let builder = ident(&operation.builder_name);
-    let inputs = inputs(operation);
     let required: Vec<&Input> = inputs.iter().filter(|input| input.required).collect();
     let args = required.iter().map(|input| {
         let (field, arg) = (&input.field, &input.arg);
@@ -173,9 +173,8 @@ fn client_method(operation: &Operation) -> TokenStream {
     }
 }
 
-fn builder(operation: &Operation) -> TokenStream {
+fn builder(operation: &Operation, inputs: &[Input]) -> TokenStream {
     let builder = ident(&operation.builder_name);
-    let inputs = inputs(operation);
     let fields = inputs.iter().map(|input| {
         let (field, ty) = (&input.field, &input.ty);
         if input.required {

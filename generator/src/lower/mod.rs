@@ -174,39 +174,20 @@ fn split_by_tag(
 /// Named types an operation uses directly.
 fn operation_types(operation: &crate::ir::Operation) -> BTreeSet<String> {
     use crate::ir::{RequestBody, ResponseContent};
-    let mut found = BTreeSet::new();
-    let mut visit = |ty: &Type| collect_names(ty, &mut found);
-    operation.params.iter().for_each(|param| visit(&param.ty));
+    let mut types: Vec<&Type> = operation.params.iter().map(|param| &param.ty).collect();
     if let Some(RequestBody::Json { ty, .. }) = &operation.body {
-        visit(ty);
+        types.push(ty);
     }
     if let ResponseContent::Json { ty, .. } = &operation.success.content {
-        visit(ty);
+        types.push(ty);
     }
-    operation.errors.iter().filter_map(|error| error.ty.as_ref()).for_each(&mut visit);
-    found
+    types.extend(operation.errors.iter().filter_map(|error| error.ty.as_ref()));
+    types.into_iter().filter_map(Type::name).map(str::to_owned).collect()
 }
 
 /// Named types a type's definition refers to.
 fn type_references(kind: &TypeKind) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    match kind {
-        TypeKind::Struct { fields } => fields.iter().for_each(|field| collect_names(&field.ty, &mut found)),
-        TypeKind::Union { variants, .. } => variants.iter().for_each(|variant| collect_names(&variant.ty, &mut found)),
-        TypeKind::Alias { ty } => collect_names(ty, &mut found),
-        TypeKind::Enum { .. } => {}
-    }
-    found
-}
-
-fn collect_names(ty: &Type, found: &mut BTreeSet<String>) {
-    match ty {
-        Type::Named(name) => {
-            found.insert(name.clone());
-        }
-        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => collect_names(inner, found),
-        _ => {}
-    }
+    kind.held_types().into_iter().filter_map(Type::name).map(str::to_owned).collect()
 }
 
 /// Marks the struct fields that close a cycle of types held by value, so
@@ -222,16 +203,7 @@ fn box_recursive_fields(types: &mut BTreeMap<String, crate::ir::TypeDef>) {
     let edges: BTreeMap<String, BTreeSet<String>> = types
         .iter()
         .map(|(name, def)| {
-            let targets = match &def.kind {
-                TypeKind::Struct { fields } => {
-                    fields.iter().filter_map(|f| held_by_value(&f.ty)).map(str::to_owned).collect()
-                }
-                TypeKind::Union { variants, .. } => {
-                    variants.iter().filter_map(|v| held_by_value(&v.ty)).map(str::to_owned).collect()
-                }
-                TypeKind::Alias { ty } => held_by_value(ty).into_iter().map(str::to_owned).collect(),
-                TypeKind::Enum { .. } => BTreeSet::new(),
-            };
+            let targets = def.kind.held_types().into_iter().filter_map(held_by_value).map(str::to_owned).collect();
             (name.clone(), targets)
         })
         .collect();
