@@ -9,7 +9,7 @@ use crate::GeneratedFile;
 /// The manifest's dependency tables; codegen writes `[package]` above them.
 pub(crate) const DEPENDENCIES: &str = include_str!("../../templates/dependencies.toml");
 
-/// The crate the README's hand-written part is written for.
+/// The crate the README's hand-written part and the examples are written for.
 pub(crate) const SKELETON_CRATE: &str = "sailpoint-connectors";
 
 /// The README's hand-written part; codegen appends the operation table.
@@ -28,17 +28,66 @@ const FILES: &[(&str, &str)] = &[
     ("src/retry.rs", include_str!("../../templates/src/retry.rs")),
 ];
 
+/// A program in the crate's `examples/`, written for the Connectors operations.
+pub(crate) struct Example {
+    /// Its name, as in `cargo run --example NAME`.
+    pub(crate) name: &'static str,
+    pub(crate) source: &'static str,
+    /// The `Client` methods it calls, with their required arguments
+    /// (`get_connector(script_name)`), and the models it names: it is emitted
+    /// only for a spec that has every one of them, so it compiles.
+    pub(crate) needs: &'static [&'static str],
+}
+
+impl Example {
+    /// The first line of its documentation.
+    pub(crate) fn summary(&self) -> &'static str {
+        self.source.lines().next().and_then(|line| line.strip_prefix("//!")).unwrap_or("").trim()
+    }
+}
+
+pub(crate) const EXAMPLES: &[Example] = &[
+    Example {
+        name: "list_connectors",
+        source: include_str!("../../templates/examples/list_connectors.rs"),
+        needs: &["get_connector_list()", "V3ConnectorDto"],
+    },
+    Example {
+        name: "connector_backup",
+        source: include_str!("../../templates/examples/connector_backup.rs"),
+        needs: &[
+            "get_connector(script_name)",
+            "get_connector_source_config(script_name)",
+            "put_connector_source_config(script_name, file)",
+            "get_connector_source_template(script_name)",
+            "put_connector_source_template(script_name, file)",
+            "get_connector_correlation_config(script_name)",
+            "put_connector_correlation_config(script_name, file)",
+            "get_connector_translations(script_name, locale)",
+            "put_connector_translations(script_name, locale, file)",
+            "UpdateDetail",
+            "UpdateDetailStatus",
+        ],
+    },
+];
+
+/// Text written for the Connectors crate, with its name replaced by `crate_name`
+/// (in both spellings: `sailpoint-connectors` and `sailpoint_connectors`).
+pub(crate) fn for_crate(text: &str, crate_name: &str) -> String {
+    text.replace(SKELETON_CRATE, crate_name).replace(&SKELETON_CRATE.replace('-', "_"), &crate_name.replace('-', "_"))
+}
+
 /// The template files, each with the "generated" line in its own comment syntax.
 pub(crate) fn files() -> Vec<GeneratedFile> {
-    FILES
-        .iter()
-        .map(|(path, contents)| {
-            let header = if path.ends_with(".rs") {
-                RUST_HEADER.to_owned()
-            } else {
-                format!("# {}", RUST_HEADER.trim_start_matches("// "))
-            };
-            GeneratedFile { path: (*path).to_owned(), contents: format!("{header}\n{}", contents.trim_start()) }
-        })
-        .collect()
+    FILES.iter().map(|(path, contents)| generated(path, contents)).collect()
+}
+
+/// A file copied from `templates/`, below a "generated" line in its own comment syntax.
+pub(crate) fn generated(path: &str, contents: &str) -> GeneratedFile {
+    let header = if path.ends_with(".rs") {
+        RUST_HEADER.to_owned()
+    } else {
+        format!("# {}", RUST_HEADER.trim_start_matches("// "))
+    };
+    GeneratedFile { path: path.to_owned(), contents: format!("{header}\n{}", contents.trim_start()) }
 }

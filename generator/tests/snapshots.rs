@@ -2,7 +2,8 @@
 //!
 //! A fixture is a folder whose root file is `openapi.yaml`; other files in it
 //! are reachable through relative `$ref`s. The snapshot is the generated
-//! models and operations, or, for a spec with errors, the error report.
+//! models and operations (with the manifest's features and examples), or,
+//! for a spec with errors, the error report.
 //! Review changes with `cargo insta review`.
 
 use std::path::Path;
@@ -32,6 +33,15 @@ fn render(folder: &Path) -> String {
                     let section = &file.contents[features..];
                     let end = section.find("\n\n").unwrap_or(section.len());
                     out.push_str(&format!("===== Cargo.toml =====\n{}\n", &section[..end]));
+                }
+                // Examples are emitted only for the specs they fit.
+                if file.path.starts_with("examples/") {
+                    out.push_str(&format!("===== {} =====\n", file.path));
+                }
+                if let Some(examples) = file.contents.find("[[example]]").filter(|_| file.path == "Cargo.toml") {
+                    let section = &file.contents[examples..];
+                    let end = section.find("\n\n[[bench]]").unwrap_or(section.len());
+                    out.push_str(&format!("===== Cargo.toml =====\n{}\n", section[..end].trim_end()));
                 }
             }
             out

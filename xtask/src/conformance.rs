@@ -41,7 +41,8 @@ pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>, build_times: Op
     let target = generate::workspace_root().join("target/conformance");
     let steps = [
         ("build", vec!["build", "--quiet"]),
-        ("clippy", vec!["clippy", "--quiet", "--", "-D", "warnings"]),
+        // The examples too: they are emitted for any spec with the operations they use.
+        ("clippy", vec!["clippy", "--quiet", "--lib", "--examples", "--", "-D", "warnings"]),
         // The crate's guide (its README, which is also its docs) compiles for it too.
         ("doctests", vec!["test", "--quiet", "--doc"]),
     ];
@@ -61,7 +62,7 @@ pub fn run(spec: &Path, crate_name: &str, keep: Option<PathBuf>, build_times: Op
         let mut args =
             vec![if lint { "clippy" } else { "check" }, "--quiet", "--no-default-features", "--features", feature];
         if lint {
-            args.extend(["--", "-D", "warnings"]);
+            args.extend(["--lib", "--examples", "--", "-D", "warnings"]);
         }
         cargo(&out, &target, &args)?;
         println!("only `{feature}` {} in {:.1?}", if lint { "clippy ok" } else { "check ok" }, started.elapsed());

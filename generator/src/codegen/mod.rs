@@ -23,6 +23,10 @@ pub fn crate_files(api: &Api, options: &crate::Options) -> Vec<GeneratedFile> {
         GeneratedFile { path: "Cargo.toml".into(), contents: manifest(api, options) },
         GeneratedFile { path: "README.md".into(), contents: docs::readme(api, &options.crate_name) },
     ];
+    for (example, _) in examples(api) {
+        let source = crate::templates::for_crate(example.source, &options.crate_name);
+        files.push(crate::templates::generated(&format!("examples/{}.rs", example.name), &source));
+    }
     let layout = rust_layout(api);
     let pieces: Vec<(usize, Piece<'_>)> = layout
         .iter()
@@ -120,10 +124,38 @@ fn manifest(api: &Api, options: &crate::Options) -> String {
             out.push_str(&format!("{feature} = []\n"));
         }
     }
+    for (example, features) in examples(api) {
+        out.push_str(&format!("\n[[example]]\nname = {:?}\n", example.name));
+        if !api.tags.is_empty() {
+            let list: Vec<String> = features.iter().map(|feature| format!("{feature:?}")).collect();
+            out.push_str(&format!("required-features = [{}]\n", list.join(", ")));
+        }
+    }
     for bench in &options.benches {
         out.push_str(&format!("\n[[bench]]\nname = {bench:?}\nharness = false\n"));
     }
     out
+}
+
+/// The examples this spec can run (it has every method and model they use),
+/// each with the features of the tags of the methods.
+pub(crate) fn examples(api: &Api) -> Vec<(&'static crate::templates::Example, Vec<&str>)> {
+    let signatures: Vec<String> = api.operations.iter().map(operations::signature).collect();
+    let method = |name: &str| signatures.iter().position(|signature| signature == name);
+    let has = |name: &str| api.types.contains_key(name) || method(name).is_some();
+    let feature_of = |name: &str| {
+        let module = api.operations[method(name)?].module.as_deref()?;
+        Some(api.tags.iter().find(|tag| tag.module == module)?.feature.as_str())
+    };
+    crate::templates::EXAMPLES
+        .iter()
+        .filter(|example| example.needs.iter().all(|name| has(name)))
+        .map(|example| {
+            let features: std::collections::BTreeSet<&str> =
+                example.needs.iter().filter_map(|name| feature_of(name)).collect();
+            (example, features.into_iter().collect())
+        })
+        .collect()
 }
 
 fn lib_rs(api: &Api) -> TokenStream {

@@ -87,6 +87,14 @@ fn inputs(operation: &Operation) -> Vec<Input> {
     inputs
 }
 
+/// How the operation's `Client` method is called: `get_connector(script_name)`,
+/// its name and required arguments.
+pub(crate) fn signature(operation: &Operation) -> String {
+    let required: Vec<String> =
+        inputs(operation).iter().filter(|input| input.required).map(|input| input.field.to_string()).collect();
+    format!("{}({})", operation.method_name, required.join(", "))
+}
+
 fn param_input(param: &Param) -> Input {
     let field = ident(&param.field_name);
     let (arg, convert) = match &param.ty {
