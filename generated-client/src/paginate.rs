@@ -40,12 +40,18 @@ pub struct Items<T> {
 }
 
 enum State<T> {
-    Ready { fetch: FetchPage<T>, first: Page, max_items: Option<u64> },
+    #[allow(dead_code, reason = "used only by specs with `limit`/`offset` lists")]
+    Ready {
+        fetch: FetchPage<T>,
+        first: Page,
+        max_items: Option<u64>,
+    },
     Running(BoxStream<'static, Result<T, Error>>),
     Spent,
 }
 
 impl<T: Send + 'static> Items<T> {
+    #[allow(dead_code, reason = "used only by specs with `limit`/`offset` lists")]
     pub(crate) fn new(fetch: FetchPage<T>, first: Page) -> Self {
         Self { state: State::Ready { fetch, first, max_items: None } }
     }

@@ -12,12 +12,14 @@ use crate::error::Error;
 
 /// Everything except RFC 3986's unreserved characters is percent-encoded,
 /// so a value can never add a `/`, `?` or `#` to the path.
+#[allow(dead_code, reason = "used only by specs with path parameters")]
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Encodes a path parameter as exactly one path segment.
 ///
 /// `.` and `..` are refused: URL normalisation would turn them into a
 /// different path, so no encoding of them stays one segment.
+#[allow(dead_code, reason = "used only by specs with path parameters")]
 pub(crate) fn path_segment(operation_id: &'static str, name: &str, value: &str) -> Result<String, Error> {
     if value.is_empty() || value == "." || value == ".." {
         let message = format!("path parameter `{name}` cannot be {value:?}: it would not stay one path segment");
@@ -51,7 +53,12 @@ pub(crate) struct Request {
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     Empty,
-    Bytes { content_type: &'static str, bytes: Bytes },
+    #[allow(dead_code, reason = "used only by specs with JSON request bodies")]
+    Bytes {
+        content_type: &'static str,
+        bytes: Bytes,
+    },
+    #[allow(dead_code, reason = "used only by specs with multipart request bodies")]
     Multipart(Form),
 }
 
@@ -67,6 +74,7 @@ impl Request {
     }
 
     /// Adds a query parameter; a value appears in the URL as its `Display` text.
+    #[allow(dead_code, reason = "used only by specs with query parameters")]
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.query.push((name, value.to_string()));
         self
@@ -85,6 +93,7 @@ impl Request {
     }
 
     /// Sets a JSON body with the exact media type the operation declares.
+    #[allow(dead_code, reason = "used only by specs with JSON request bodies")]
     pub(crate) fn json<T: serde::Serialize>(mut self, content_type: &'static str, body: &T) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|error| Error::InvalidRequest {
             operation: self.operation_id,
@@ -95,6 +104,7 @@ impl Request {
     }
 
     /// Sets a `multipart/form-data` body.
+    #[allow(dead_code, reason = "used only by specs with multipart request bodies")]
     pub(crate) fn multipart(mut self, form: Form) -> Self {
         self.body = Body::Multipart(form);
         self
@@ -115,6 +125,7 @@ enum FormValue {
 }
 
 impl Form {
+    #[allow(dead_code, reason = "used only by specs with file parts in multipart bodies")]
     pub(crate) fn file(mut self, name: &'static str, file: FilePart) -> Self {
         self.parts.push((name.into(), FormValue::File(file)));
         self

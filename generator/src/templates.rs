@@ -12,6 +12,9 @@ pub(crate) const DEPENDENCIES: &str = include_str!("../../templates/dependencies
 /// The crate the README's hand-written part and the examples are written for.
 pub(crate) const SKELETON_CRATE: &str = "sailpoint-connectors";
 
+/// The API title the README's hand-written part is written for.
+pub(crate) const SKELETON_TITLE: &str = "SailPoint Identity Security Cloud v2024 Connectors API";
+
 /// The README's hand-written part; codegen appends the operation table.
 pub(crate) const README_SKELETON: &str = include_str!("../../templates/README.md");
 

@@ -65,6 +65,7 @@ pub(crate) struct RawResponse {
 
 impl RawResponse {
     /// A JSON body decoded as `T`.
+    #[allow(dead_code, reason = "used only by specs with JSON responses")]
     pub(crate) fn json<T: serde::de::DeserializeOwned>(self, errors: ErrorDecoder) -> Result<Response<T>, Error> {
         let raw = self.success(errors)?;
         // Decode at full speed; only a body that fails is decoded again,
@@ -97,6 +98,7 @@ impl RawResponse {
     }
 
     /// A text body (XML, plain text...) as a `String`.
+    #[allow(dead_code, reason = "used only by specs with text responses")]
     pub(crate) fn text(self, errors: ErrorDecoder) -> Result<Response<String>, Error> {
         let raw = self.success(errors)?;
         // `Vec::from(Bytes)` takes over the buffer when it is not shared: no copy.
@@ -120,6 +122,7 @@ impl RawResponse {
     }
 
     /// A body the operation does not read (204 No Content and the like).
+    #[allow(dead_code, reason = "used only by specs with responses without a body")]
     pub(crate) fn empty(self, errors: ErrorDecoder) -> Result<Response<()>, Error> {
         let raw = self.success(errors)?;
         Ok(Response { status: raw.status, headers: raw.headers, body: () })

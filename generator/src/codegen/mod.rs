@@ -137,19 +137,28 @@ fn manifest(api: &Api, options: &crate::Options) -> String {
     out
 }
 
+/// The operation whose `Client` method is called as `signature`
+/// (`get_connector(script_name)`: the name and the required arguments).
+fn method<'a>(api: &'a Api, signature: &str) -> Option<&'a crate::ir::Operation> {
+    api.operations.iter().find(|operation| operations::signature(operation) == signature)
+}
+
+/// Whether the crate has every method (by signature) and model in `needs`,
+/// so that code written against them compiles.
+pub(crate) fn has_all(api: &Api, needs: &[&str]) -> bool {
+    needs.iter().all(|name| api.types.contains_key(*name) || method(api, name).is_some())
+}
+
 /// The examples this spec can run (it has every method and model they use),
 /// each with the features of the tags of the methods.
 pub(crate) fn examples(api: &Api) -> Vec<(&'static crate::templates::Example, Vec<&str>)> {
-    let signatures: Vec<String> = api.operations.iter().map(operations::signature).collect();
-    let method = |name: &str| signatures.iter().position(|signature| signature == name);
-    let has = |name: &str| api.types.contains_key(name) || method(name).is_some();
     let feature_of = |name: &str| {
-        let module = api.operations[method(name)?].module.as_deref()?;
+        let module = method(api, name)?.module.as_deref()?;
         Some(api.tags.iter().find(|tag| tag.module == module)?.feature.as_str())
     };
     crate::templates::EXAMPLES
         .iter()
-        .filter(|example| example.needs.iter().all(|name| has(name)))
+        .filter(|example| has_all(api, example.needs))
         .map(|example| {
             let features: std::collections::BTreeSet<&str> =
                 example.needs.iter().filter_map(|name| feature_of(name)).collect();
@@ -161,9 +170,23 @@ pub(crate) fn examples(api: &Api) -> Vec<(&'static crate::templates::Example, Ve
 fn lib_rs(api: &Api) -> TokenStream {
     let base_path = &api.base_path;
     let server_url = api.server_url.as_deref().unwrap_or("");
+    // Without operations (a spec with none, or no tag's feature on) the crate
+    // is its models alone: the runtime that sends requests has no caller,
+    // which is expected, not a warning.
+    let models_only = if api.operations.is_empty() {
+        Some(quote!(#![allow(dead_code, reason = "a spec without operations leaves the runtime unused")]))
+    } else if !api.tags.is_empty() {
+        let features = api.tags.iter().map(|tag| &tag.feature);
+        Some(quote!(#![cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports))]))
+    } else {
+        None
+    };
+    // An empty glob import would be a warning.
+    let models = (!api.types.is_empty()).then(|| quote! { pub use models::*; });
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
+        #models_only
 
         mod auth;
         mod client;
@@ -186,7 +209,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub use config::{ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
         pub use error::{ApiError, AuthError, DecodeError, Error, ErrorDetails};
         pub use futures_util::{Stream, StreamExt, TryStreamExt};
-        pub use models::*;
+        #models
         pub use paginate::Items;
         pub use request::FilePart;
         pub use response::Response;
