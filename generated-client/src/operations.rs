@@ -89,6 +89,7 @@ impl GetConnector {
         response.json(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -206,6 +207,7 @@ impl DeleteCustomConnector {
         response.empty(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -359,6 +361,7 @@ impl UpdateConnector {
         response.json(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -576,6 +579,7 @@ impl GetConnectorList {
     /// Streams every item of every page, fetching a page only when the stream needs it.
     ///
     /// Pages hold `limit` items (250 unless set), starting at `offset` (0 unless set); every other parameter applies to each page. See [`Items`](crate::Items).
+    #[inline]
     pub fn items(self) -> crate::Items<crate::models::V3ConnectorDto> {
         let first = crate::paginate::Page {
             offset: self.offset.map_or(0, |value| u64::try_from(value).unwrap_or(0)),
@@ -603,6 +607,7 @@ impl GetConnectorList {
         crate::Items::new(::std::boxed::Box::new(fetch), first)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -722,6 +727,7 @@ impl CreateCustomConnector {
         response.json(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -859,6 +865,7 @@ impl GetConnectorSourceConfig {
         response.text(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1016,6 +1023,7 @@ impl PutConnectorSourceConfig {
         response.json(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1171,6 +1179,7 @@ impl GetConnectorTranslations {
         response.text(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1346,6 +1355,7 @@ impl PutConnectorTranslations {
         response.json(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1483,6 +1493,7 @@ impl GetConnectorSourceTemplate {
         response.text(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1640,6 +1651,7 @@ impl PutConnectorSourceTemplate {
         response.json(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1779,6 +1791,7 @@ impl GetConnectorCorrelationConfig {
         response.text(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],
@@ -1938,6 +1951,7 @@ impl PutConnectorCorrelationConfig {
         response.json(Self::decode_error)
     }
 
+    #[inline]
     fn decode_error(
         status: u16,
         body: &[u8],

@@ -389,8 +389,12 @@ fn items(operation: &Operation, pagination: &Pagination) -> TokenStream {
          parameter applies to each page. See [`Items`](crate::Items).",
         pagination.limit_field, pagination.offset_field
     ));
+    // `#[inline]`, like the generic and `async` code it calls, leaves its
+    // code (the page future, the decoding of every page) to the crates that
+    // call it: a crate of hundreds of operations then compiles none of them.
     quote! {
         #docs
+        #[inline]
         pub fn items(self) -> crate::Items<#item> {
             let first = crate::paginate::Page { offset: #first_offset, limit: #first_limit.max(1), count: #count };
             let fetch = move |page: crate::paginate::Page| -> crate::paginate::PageFuture<#item> {
@@ -584,6 +588,7 @@ fn decode_error(operation: &Operation) -> TokenStream {
     let typed: Vec<&ErrorResponse> = operation.errors.iter().filter(|error| error.ty.is_some()).collect();
     if typed.is_empty() {
         return quote! {
+            #[inline]
             fn decode_error(_status: u16, _body: &[u8]) -> #signature {
                 ::std::option::Option::None
             }
@@ -608,7 +613,11 @@ fn decode_error(operation: &Operation) -> TokenStream {
         Some(error) => arm(error, quote!(_)),
         None => quote!(_ => return ::std::option::Option::None,),
     };
+    // Only `send` uses it, and `send`'s future is compiled in the crates that
+    // await it: `#[inline]` leaves this to them too, with the error models'
+    // decoding, instead of compiling it for every operation here.
     quote! {
+        #[inline]
         fn decode_error(status: u16, body: &[u8]) -> #signature {
             let details = match status {
                 #( #exact )*
