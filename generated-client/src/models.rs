@@ -106,16 +106,9 @@ pub struct ConnectorDetail {
 /// Release status of the connector.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
-/// the server adds later never breaks decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// the server adds later never breaks decoding. Values compare, order
+/// and hash by their wire text.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum ConnectorDetailStatus {
     /// `DEPRECATED`
     Deprecated,
@@ -139,6 +132,32 @@ impl ConnectorDetailStatus {
             Self::Released => "RELEASED",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl ::std::cmp::PartialEq for ConnectorDetailStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for ConnectorDetailStatus {}
+
+impl ::std::hash::Hash for ConnectorDetailStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl ::std::cmp::PartialOrd for ConnectorDetailStatus {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for ConnectorDetailStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -276,16 +295,9 @@ impl JsonPatchOperation {
 /// What the operation does.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
-/// the server adds later never breaks decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// the server adds later never breaks decoding. Values compare, order
+/// and hash by their wire text.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum JsonPatchOperationOp {
     /// `add`
     Add,
@@ -315,6 +327,32 @@ impl JsonPatchOperationOp {
             Self::Test => "test",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl ::std::cmp::PartialEq for JsonPatchOperationOp {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for JsonPatchOperationOp {}
+
+impl ::std::hash::Hash for JsonPatchOperationOp {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl ::std::cmp::PartialOrd for JsonPatchOperationOp {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for JsonPatchOperationOp {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -412,16 +450,9 @@ pub enum JsonPatchOperationValueArrayItem {
 /// The `Locale` schema.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
-/// the server adds later never breaks decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// the server adds later never breaks decoding. Values compare, order
+/// and hash by their wire text.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum Locale {
     /// `de`
     De,
@@ -493,6 +524,32 @@ impl Locale {
     }
 }
 
+impl ::std::cmp::PartialEq for Locale {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for Locale {}
+
+impl ::std::hash::Hash for Locale {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl ::std::cmp::PartialOrd for Locale {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for Locale {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
 impl ::std::fmt::Display for Locale {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
@@ -556,16 +613,9 @@ impl<'de> ::serde::Deserialize<'de> for Locale {
 /// How the locale of a message was chosen: `DEFAULT` is the system's default locale, `REQUEST` the best match for the request's `Accept-Language` header. More values may appear in the future.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
-/// the server adds later never breaks decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// the server adds later never breaks decoding. Values compare, order
+/// and hash by their wire text.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum LocaleOrigin {
     /// `DEFAULT`
     Default,
@@ -583,6 +633,32 @@ impl LocaleOrigin {
             Self::Request => "REQUEST",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl ::std::cmp::PartialEq for LocaleOrigin {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for LocaleOrigin {}
+
+impl ::std::hash::Hash for LocaleOrigin {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl ::std::cmp::PartialOrd for LocaleOrigin {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for LocaleOrigin {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -692,16 +768,9 @@ pub struct UpdateDetail {
 /// Whether the update was applied.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
-/// the server adds later never breaks decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// the server adds later never breaks decoding. Values compare, order
+/// and hash by their wire text.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum UpdateDetailStatus {
     /// `ERROR`
     Error,
@@ -725,6 +794,32 @@ impl UpdateDetailStatus {
             Self::Skipped => "SKIPPED",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl ::std::cmp::PartialEq for UpdateDetailStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for UpdateDetailStatus {}
+
+impl ::std::hash::Hash for UpdateDetailStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl ::std::cmp::PartialOrd for UpdateDetailStatus {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for UpdateDetailStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -826,16 +921,9 @@ pub struct V3ConnectorDto {
 /// Release status of the connector.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
-/// the server adds later never breaks decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// the server adds later never breaks decoding. Values compare, order
+/// and hash by their wire text.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum V3ConnectorDtoStatus {
     /// `DEPRECATED`
     Deprecated,
@@ -859,6 +947,32 @@ impl V3ConnectorDtoStatus {
             Self::Released => "RELEASED",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl ::std::cmp::PartialEq for V3ConnectorDtoStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for V3ConnectorDtoStatus {}
+
+impl ::std::hash::Hash for V3ConnectorDtoStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl ::std::cmp::PartialOrd for V3ConnectorDtoStatus {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for V3ConnectorDtoStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -951,16 +1065,9 @@ impl V3CreateConnectorDto {
 /// Release status of the new connector.
 ///
 /// Values this client does not know decode as `Unknown`, so a value
-/// the server adds later never breaks decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// the server adds later never breaks decoding. Values compare, order
+/// and hash by their wire text.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum V3CreateConnectorDtoStatus {
     /// `DEVELOPMENT`
     Development,
@@ -981,6 +1088,32 @@ impl V3CreateConnectorDtoStatus {
             Self::Released => "RELEASED",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl ::std::cmp::PartialEq for V3CreateConnectorDtoStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for V3CreateConnectorDtoStatus {}
+
+impl ::std::hash::Hash for V3CreateConnectorDtoStatus {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl ::std::cmp::PartialOrd for V3CreateConnectorDtoStatus {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for V3CreateConnectorDtoStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 

@@ -66,6 +66,25 @@ async fn unknown_enum_values_decode_as_unknown() {
     assert_eq!(Locale::ZhTw.to_string(), "zh-TW");
 }
 
+#[test]
+fn enum_values_compare_order_and_hash_by_wire_text() {
+    use std::collections::{BTreeSet, HashSet};
+
+    // A known value spelled out as `Unknown` is the same value.
+    assert_eq!(Locale::Unknown("de".into()), Locale::De);
+    assert_ne!(Locale::Unknown("tlh".into()), Locale::De);
+    let hashed: HashSet<Locale> = [Locale::De, Locale::Unknown("de".into()), Locale::En].into_iter().collect();
+    assert_eq!(hashed.len(), 2);
+    // Ordered by wire text: "de" < "en" < "tlh" < "zh-CN".
+    let sorted: Vec<String> = [Locale::ZhCn, Locale::Unknown("tlh".into()), Locale::En, Locale::De]
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(sorted, ["de", "en", "tlh", "zh-CN"]);
+}
+
 #[tokio::test]
 async fn unknown_fields_are_ignored() {
     let (server, client) = setup().await;

@@ -77,8 +77,9 @@ pub fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync)
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// Puts a blank line between an item that ends with `}` and the documented
-/// or attributed item after it, as a person would write it.
+/// Puts a blank line between an item that ends with `}` (or is an empty
+/// `impl ... {}`) and the documented or attributed item after it, as a
+/// person would write it.
 fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous = "";
@@ -90,7 +91,7 @@ fn space_items(text: &str) -> String {
         let starts_item =
             ["///", "#[", "pub ", "fn ", "impl", "mod ", "async fn "].iter().any(|p| trimmed.starts_with(p));
         let starts_documented = trimmed.starts_with("///") || trimmed.starts_with("#[");
-        let after_block = previous_trimmed == "}" && starts_item;
+        let after_block = (previous_trimmed == "}" || previous_trimmed.ends_with(" {}")) && starts_item;
         let after_statement =
             previous_trimmed.ends_with(';') && !previous_trimmed.starts_with("//") && starts_documented;
         if (after_block || after_statement) && indent == previous_indent {

@@ -157,8 +157,9 @@ fn string_enum(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &
         #docs
         ///
         /// Values this client does not know decode as `Unknown`, so a value
-        /// the server adds later never breaks decoding.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        /// the server adds later never breaks decoding. Values compare, order
+        /// and hash by their wire text.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
         pub enum #name {
             #( #variant_docs #variant_names, )*
             /// A value not in the spec, kept as sent.
@@ -173,6 +174,40 @@ fn string_enum(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &
                     #( Self::#variant_names => #wire_values, )*
                     Self::Unknown(value) => value,
                 }
+            }
+        }
+
+        // Comparisons go through `as_str` rather than derives: the same
+        // behaviour for `Unknown` holding a known value, and far less code
+        // for the compiler in a spec with hundreds of enums.
+        #gate
+        impl ::std::cmp::PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        #gate
+        impl ::std::cmp::Eq for #name {}
+
+        #gate
+        impl ::std::hash::Hash for #name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
+            }
+        }
+
+        #gate
+        impl ::std::cmp::PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+            }
+        }
+
+        #gate
+        impl ::std::cmp::Ord for #name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
             }
         }
 
