@@ -138,6 +138,9 @@ pub enum Failure {
         /// What went wrong.
         source: std::io::Error,
     },
+    /// The progress or the report could not be written.
+    #[error("cannot write the report: {0}")]
+    Output(#[from] std::io::Error),
     /// The folder holds nothing `import` can upload.
     #[error("{} holds no connector files to upload", .0.display())]
     NothingToImport(PathBuf),
@@ -310,8 +313,7 @@ async fn tenant_artifacts(
         if is_locale(&locale) {
             artifacts.insert(Artifact::Translations(locale));
         } else {
-            let line = writeln!(out, "skipping translations for {locale:?}: not a locale name");
-            line.map_err(|source| Failure::Io { path: PathBuf::from("<output>"), source })?;
+            writeln!(out, "skipping translations for {locale:?}: not a locale name")?;
         }
     }
     Ok((detail, artifacts))
@@ -324,26 +326,25 @@ async fn export(
     locales: &[String],
     out: &mut impl Write,
 ) -> Result<Outcome, Failure> {
-    let output = |source| Failure::Io { path: dir.to_owned(), source };
     // Everything is downloaded before anything is written: a failure part way
     // leaves the folder as it was.
     let (detail, artifacts) = tenant_artifacts(client, script_name, locales.iter().cloned(), out).await?;
     let total = artifacts.len() + 1;
-    writeln!(out, "[1/{total}] {}: {} bytes", Artifact::Detail, detail.len()).map_err(output)?;
+    writeln!(out, "[1/{total}] {}: {} bytes", Artifact::Detail, detail.len())?;
     let mut files = vec![(Artifact::Detail, detail)];
     for (index, artifact) in artifacts.into_iter().enumerate() {
         match artifact.download(client, script_name).await? {
             Some(bytes) => {
-                writeln!(out, "[{}/{total}] {artifact}: {} bytes", index + 2, bytes.len()).map_err(output)?;
+                writeln!(out, "[{}/{total}] {artifact}: {} bytes", index + 2, bytes.len())?;
                 files.push((artifact, bytes));
             }
-            None => writeln!(out, "[{}/{total}] {artifact}: none on the tenant", index + 2).map_err(output)?,
+            None => writeln!(out, "[{}/{total}] {artifact}: none on the tenant", index + 2)?,
         }
     }
     for (artifact, bytes) in &files {
         write_atomically(&artifact.path_in(dir), bytes)?;
     }
-    writeln!(out, "exported {} files to {}", files.len(), dir.display()).map_err(output)?;
+    writeln!(out, "exported {} files to {}", files.len(), dir.display())?;
     Ok(Outcome::Done)
 }
 
@@ -411,8 +412,14 @@ async fn import(client: &Client, script_name: &str, dir: &Path, out: &mut impl W
             not_attempted: names[index + 1..].to_vec(),
         };
         let status = result.map_err(stopped)?;
+        // This file went through; only the line saying so failed.
         let line = writeln!(out, "[{}/{}] {artifact}: {status}", index + 1, artifacts.len());
-        line.map_err(|source| stopped(Failure::Io { path: PathBuf::from("<output>"), source }))?;
+        line.map_err(|source| Failure::Import {
+            failed: "the progress report".to_owned(),
+            reason: Box::new(Failure::Output(source)),
+            uploaded: names[..=index].to_vec(),
+            not_attempted: names[index + 1..].to_vec(),
+        })?;
     }
     Ok(Outcome::Done)
 }
@@ -442,7 +449,6 @@ async fn diff(
     locales: &[String],
     out: &mut impl Write,
 ) -> Result<Outcome, Failure> {
-    let output = |source| Failure::Io { path: PathBuf::from("<output>"), source };
     let local = local_locales(dir)?;
     let (detail, mut artifacts) =
         tenant_artifacts(client, script_name, local.into_iter().chain(locales.to_vec()), out).await?;
@@ -466,7 +472,7 @@ async fn diff(
             (Some(_), None) => "only in the folder",
             (None, Some(_)) => "only on the tenant",
         };
-        writeln!(out, "{artifact}: {verdict}").map_err(output)?;
+        writeln!(out, "{artifact}: {verdict}")?;
         if verdict == "same" {
             continue;
         }
@@ -476,7 +482,7 @@ async fn diff(
             let diff = similar::TextDiff::from_lines(local.as_ref(), tenant.as_ref());
             let folder_name = path.display().to_string();
             let tenant_name = format!("tenant: {artifact}");
-            write!(out, "{}", diff.unified_diff().header(&folder_name, &tenant_name)).map_err(output)?;
+            write!(out, "{}", diff.unified_diff().header(&folder_name, &tenant_name))?;
         }
     }
     Ok(if differences == 0 { Outcome::Done } else { Outcome::Differences(differences) })
