@@ -48,6 +48,10 @@ pub(super) fn module_doc(tag: Option<&Tag>) -> TokenStream {
 /// One operation: its `Client` method, next to its request builder.
 pub(super) fn operation(operation: &Operation) -> TokenStream {
     let inputs = inputs(operation);
+    debug_assert_eq!(signature(operation), {
+        let required: Vec<String> = inputs.iter().filter(|i| i.required).map(|i| i.field.to_string()).collect();
+        format!("{}({})", operation.method_name, required.join(", "))
+    });
     let method = client_method(operation, &inputs);
     let builder = builder(operation, &inputs);
     quote! {
@@ -88,10 +92,19 @@ fn inputs(operation: &Operation) -> Vec<Input> {
 }
 
 /// How the operation's `Client` method is called: `get_connector(script_name)`,
-/// its name and required arguments.
+/// its name and required arguments. Read from the IR, not from [`inputs`],
+/// so that matching an example's needs against every operation stays cheap;
+/// `operation` checks in debug builds that the two agree.
 pub(crate) fn signature(operation: &Operation) -> String {
-    let required: Vec<String> =
-        inputs(operation).iter().filter(|input| input.required).map(|input| input.field.to_string()).collect();
+    let mut required: Vec<&str> =
+        operation.params.iter().filter(|p| p.required).map(|p| p.field_name.as_str()).collect();
+    match &operation.body {
+        Some(RequestBody::Json { required: true, .. }) => required.push("body"),
+        Some(RequestBody::Multipart { parts, .. }) => {
+            required.extend(parts.iter().filter(|part| part.required).map(|part| part.field_name.as_str()));
+        }
+        _ => {}
+    }
     format!("{}({})", operation.method_name, required.join(", "))
 }
 
