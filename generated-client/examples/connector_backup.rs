@@ -92,13 +92,18 @@ fn main() -> ExitCode {
         let client = Client::from_env().map_err(|source| Failure::Api { file: "configuration".into(), source })?;
         run(&client, &args.command, &mut std::io::stdout().lock()).await
     });
+    if let Err(failure) = &result {
+        eprintln!("connector_backup: {failure}");
+    }
+    exit_code(&result)
+}
+
+/// The exit status for how a run ended: 0 done, 1 `diff` found differences, 2 failed.
+pub fn exit_code(result: &Result<Outcome, Failure>) -> ExitCode {
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::Differences(_)) => ExitCode::from(1),
-        Err(failure) => {
-            eprintln!("connector_backup: {failure}");
-            ExitCode::from(2)
-        }
+        Err(_) => ExitCode::from(2),
     }
 }
 

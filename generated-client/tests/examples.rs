@@ -484,6 +484,22 @@ async fn list_failure_is_the_api_error() {
 }
 
 #[test]
+fn exit_statuses_are_as_documented() {
+    use std::process::ExitCode;
+
+    assert_eq!(connector_backup::exit_code(&Ok(Outcome::Done)), ExitCode::SUCCESS);
+    assert_eq!(connector_backup::exit_code(&Ok(Outcome::Differences(3))), ExitCode::from(1));
+    let failure = Failure::NothingToImport("backup".into());
+    assert_eq!(connector_backup::exit_code(&Err(failure)), ExitCode::from(2));
+
+    let closed = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+    assert_eq!(list_connectors::exit_code(&Err(list_connectors::Failure::Output(closed))), ExitCode::SUCCESS);
+    let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+    assert_eq!(list_connectors::exit_code(&Err(list_connectors::Failure::Output(full))), ExitCode::from(2));
+    assert_eq!(list_connectors::exit_code(&Ok(())), ExitCode::SUCCESS);
+}
+
+#[test]
 fn backup_arguments_parse_as_documented() {
     let Command::Export { script_name, dir, locales } =
         parse(&["export", "x", "out", "--locale", "de", "--locale", "ja"])

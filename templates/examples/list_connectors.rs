@@ -45,14 +45,21 @@ fn main() -> ExitCode {
         let client = Client::from_env()?;
         run(&client, &args, &mut std::io::stdout().lock()).await
     });
+    let code = exit_code(&result);
+    match &result {
+        Err(failure) if code != ExitCode::SUCCESS => eprintln!("list_connectors: {failure}"),
+        _ => {}
+    }
+    code
+}
+
+/// The exit status for how the listing ended: 0 done, 2 failed.
+pub fn exit_code(result: &Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`| head`): it has all it wanted.
         Err(Failure::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("list_connectors: {failure}");
-            ExitCode::from(2)
-        }
+        Err(_) => ExitCode::from(2),
     }
 }
 
