@@ -4,6 +4,7 @@
 mod auth;
 mod client;
 mod config;
+mod de;
 mod error;
 mod paginate;
 mod request;

@@ -6,8 +6,7 @@
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct ConnectorDetail {
     /// Name of the connector.
@@ -102,6 +101,25 @@ pub struct ConnectorDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::ConnectorDetailStatus>,
 }
+
+crate::de::deserialize_object!(ConnectorDetail {
+    optional name: "name",
+    optional r#type: "type",
+    optional class_name: "className",
+    optional script_name: "scriptName",
+    optional application_xml: "applicationXml",
+    optional correlation_config_xml: "correlationConfigXml",
+    optional source_config_xml: "sourceConfigXml",
+    optional source_config: "sourceConfig",
+    optional source_config_from: "sourceConfigFrom",
+    optional s3_location: "s3Location",
+    optional uploaded_files: "uploadedFiles",
+    optional file_upload: "fileUpload",
+    optional direct_connect: "directConnect",
+    optional translation_properties: "translationProperties",
+    optional connector_metadata: "connectorMetadata",
+    optional status: "status",
+});
 
 /// Release status of the connector.
 ///
@@ -212,8 +230,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDetailStatus {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct ErrorMessageDto {
     /// BCP 47 language tag of the message text.
@@ -230,14 +247,19 @@ pub struct ErrorMessageDto {
     pub text: ::std::option::Option<::std::string::String>,
 }
 
+crate::de::deserialize_object!(ErrorMessageDto {
+    optional locale: "locale",
+    optional locale_origin: "localeOrigin",
+    optional text: "text",
+});
+
 /// The error document SailPoint returns with most failed requests.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct ErrorResponseDto {
     /// A precise error code that refines the HTTP status.
@@ -260,13 +282,19 @@ pub struct ErrorResponseDto {
     pub causes: ::std::option::Option<::std::vec::Vec<crate::models::ErrorMessageDto>>,
 }
 
+crate::de::deserialize_object!(ErrorResponseDto {
+    optional detail_code: "detailCode",
+    optional tracking_id: "trackingId",
+    optional messages: "messages",
+    optional causes: "causes",
+});
+
 /// One operation of a JSON Patch document (RFC 6902).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct JsonPatchOperation {
     /// What the operation does.
@@ -278,6 +306,11 @@ pub struct JsonPatchOperation {
     pub value: ::std::option::Option<crate::models::JsonPatchOperationValue>,
 }
 
+crate::de::deserialize_object!(JsonPatchOperation {
+    required op: "op",
+    required path: "path",
+    optional value: "value",
+});
 impl JsonPatchOperation {
     /// A `JsonPatchOperation` with the required fields set and the others empty.
     pub fn new(
@@ -711,8 +744,7 @@ impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct TooManyRequestsBody {
     /// What limit was hit.
@@ -720,14 +752,17 @@ pub struct TooManyRequestsBody {
     pub message: ::std::option::Option<::serde_json::Value>,
 }
 
+crate::de::deserialize_object!(TooManyRequestsBody {
+    optional message: "message",
+});
+
 /// The `UnauthorizedBody` schema.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct UnauthorizedBody {
     /// What went wrong with the credentials.
@@ -735,14 +770,17 @@ pub struct UnauthorizedBody {
     pub error: ::std::option::Option<::serde_json::Value>,
 }
 
+crate::de::deserialize_object!(UnauthorizedBody {
+    optional error: "error",
+});
+
 /// The outcome of replacing one of a connector's files.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct UpdateDetail {
     /// Details of the update; when `status` is `ERROR`, the reason it failed.
@@ -764,6 +802,13 @@ pub struct UpdateDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::UpdateDetailStatus>,
 }
+
+crate::de::deserialize_object!(UpdateDetail {
+    optional message: "message",
+    optional script_name: "scriptName",
+    optional updated_files: "updatedFiles",
+    optional status: "status",
+});
 
 /// Whether the update was applied.
 ///
@@ -874,8 +919,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDetailStatus {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct V3ConnectorDto {
     /// Name of the connector.
@@ -917,6 +961,17 @@ pub struct V3ConnectorDto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::V3ConnectorDtoStatus>,
 }
+
+crate::de::deserialize_object!(V3ConnectorDto {
+    optional name: "name",
+    optional r#type: "type",
+    optional script_name: "scriptName",
+    optional class_name: "className",
+    optional features: "features",
+    optional direct_connect: "directConnect",
+    optional connector_metadata: "connectorMetadata",
+    optional status: "status",
+});
 
 /// Release status of the connector.
 ///
@@ -1026,8 +1081,7 @@ impl<'de> ::serde::Deserialize<'de> for V3ConnectorDtoStatus {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 pub struct V3CreateConnectorDto {
     /// Name of the connector, unique within the tenant. The server derives the connector's URL-safe script name from it; the script name is returned in the response and identifies the connector in every other operation.
@@ -1049,6 +1103,13 @@ pub struct V3CreateConnectorDto {
     pub status: ::std::option::Option<crate::models::V3CreateConnectorDtoStatus>,
 }
 
+crate::de::deserialize_object!(V3CreateConnectorDto {
+    required name: "name",
+    optional r#type: "type",
+    required class_name: "className",
+    optional direct_connect: "directConnect",
+    optional status: "status",
+});
 impl V3CreateConnectorDto {
     /// A `V3CreateConnectorDto` with the required fields set and the others empty.
     pub fn new(name: ::std::string::String, class_name: ::std::string::String) -> Self {

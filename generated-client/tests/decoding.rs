@@ -6,7 +6,8 @@ mod common;
 
 use common::*;
 use sailpoint_connectors::{
-    ConnectorDetailStatus, DecodeError, Error, FilePart, Locale, UpdateDetailStatus, V3ConnectorDtoStatus,
+    ConnectorDetailStatus, DecodeError, Error, FilePart, JsonPatchOperation, JsonPatchOperationOp, Locale,
+    UpdateDetailStatus, V3ConnectorDtoStatus,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -83,6 +84,28 @@ fn enum_values_compare_order_and_hash_by_wire_text() {
         .map(ToString::to_string)
         .collect();
     assert_eq!(sorted, ["de", "en", "tlh", "zh-CN"]);
+}
+
+#[test]
+fn models_decode_from_json_objects() {
+    let decode = |text: &str| serde_json::from_str::<JsonPatchOperation>(text);
+    // Property names with escapes match once unescaped.
+    let escaped = decode(r#"{"op":"replace","p\u0061th":"/name"}"#).unwrap();
+    assert_eq!((escaped.op, escaped.path.as_str()), (JsonPatchOperationOp::Replace, "/name"));
+    // Keys owned by the input, as a `Value` holds them, work the same.
+    let from_value: JsonPatchOperation = serde_json::from_value(json!({ "op": "remove", "path": "/x" })).unwrap();
+    assert_eq!(from_value, JsonPatchOperation::new(JsonPatchOperationOp::Remove, "/x".into()));
+    // A missing required property is named; a missing optional one is `None`.
+    let missing = decode(r#"{"op":"replace"}"#).unwrap_err();
+    assert!(missing.to_string().starts_with("missing field `path`"), "{missing}");
+    assert_eq!(decode(r#"{"op":"remove","path":"/x"}"#).unwrap().value, None);
+    // A repeated property keeps its last value, as `serde_json::Value` does.
+    assert_eq!(decode(r#"{"op":"add","path":"/a","path":"/b"}"#).unwrap().path, "/b");
+    // Only an object is a model: not an array of its values, not a string.
+    for text in [r#"["replace","/name"]"#, r#""replace""#] {
+        let error = decode(text).unwrap_err();
+        assert!(error.to_string().contains("expected a `JsonPatchOperation` object"), "{error}");
+    }
 }
 
 #[tokio::test]

@@ -24,6 +24,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/auth.rs", include_str!("../../templates/src/auth.rs")),
     ("src/client.rs", include_str!("../../templates/src/client.rs")),
     ("src/config.rs", include_str!("../../templates/src/config.rs")),
+    ("src/de.rs", include_str!("../../templates/src/de.rs")),
     ("src/error.rs", include_str!("../../templates/src/error.rs")),
     ("src/paginate.rs", include_str!("../../templates/src/paginate.rs")),
     ("src/request.rs", include_str!("../../templates/src/request.rs")),

@@ -191,6 +191,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         mod auth;
         mod client;
         mod config;
+        mod de;
         mod error;
         mod paginate;
         mod request;

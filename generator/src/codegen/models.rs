@@ -103,13 +103,24 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
         }
     });
     let constructor = constructor(def, gate, fields);
+    let decoded = fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let kind = if is_optional(field) { quote!(optional) } else { quote!(required) };
+        quote!(#kind #field_name: #wire)
+    });
+    // `Deserialize` comes from the runtime's lean macro rather than the
+    // derive: see `templates/src/de.rs`.
     quote! {
         #gate
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize)]
         pub struct #name {
             #( #members )*
         }
+
+        #gate
+        crate::de::deserialize_object!(#name { #( #decoded ),* });
         #constructor
     }
 }

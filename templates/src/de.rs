@@ -1,0 +1,103 @@
+//! Decoding of the models' JSON objects.
+//!
+//! `#[derive(Deserialize)]` also accepts a struct written as a JSON array and
+//! builds a field-identifier type for every struct; over the hundreds of
+//! models of a large spec that doubles the crate's build time. The models
+//! only ever arrive as JSON objects, so [`deserialize_object!`] implements
+//! just that: each known property is decoded into its field, unknown ones
+//! are skipped, a missing required one is an error, and a property repeated
+//! in the object keeps its last value (as `serde_json::Value` does).
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// A property name, borrowed from the input when it has no escapes.
+pub(crate) struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+
+            fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(value)))
+            }
+
+            fn visit_str<E>(self, value: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(value.to_owned())))
+            }
+
+            fn visit_string<E>(self, value: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(value)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Implements `Deserialize` for a model from a JSON object, one line per
+/// field: `optional` fields (of type `Option<T>`) are `None` when absent,
+/// `required` ones must be present.
+///
+/// ```text
+/// deserialize_object!(Connector { required script_name: "scriptName", optional name: "name" });
+/// ```
+macro_rules! deserialize_object {
+    ($model:ident { $($kind:ident $field:ident: $wire:literal),* $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $model {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct ObjectVisitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $model;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a `", stringify!($model), "` object"))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<$model, A::Error> {
+                        $( let mut $field = ::std::option::Option::None; )*
+                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
+                            match key.as_str() {
+                                $( $wire => $field = ::std::option::Option::Some(map.next_value()?), )*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok($model {
+                            $( $field: $crate::de::deserialize_object!(@finish $kind $field $wire), )*
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    };
+    // An absent optional field is `None`, like an explicit `null`.
+    (@finish optional $field:ident $wire:literal) => {
+        $field.flatten()
+    };
+    (@finish required $field:ident $wire:literal) => {
+        $field.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field($wire))?
+    };
+}
+
+pub(crate) use deserialize_object;
