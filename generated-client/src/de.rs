@@ -13,9 +13,11 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// A property name, borrowed from the input when it has no escapes.
+#[allow(dead_code, reason = "used only by specs with object models")]
 pub(crate) struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
+    #[allow(dead_code, reason = "used only by specs with object models")]
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
@@ -56,6 +58,7 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// ```text
 /// deserialize_object!(Connector { required script_name: "scriptName", optional name: "name" });
 /// ```
+#[allow(unused_macros, reason = "used only by specs with object models")]
 macro_rules! deserialize_object {
     ($model:ident { $($kind:ident $field:ident: $wire:literal),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $model {
@@ -101,4 +104,5 @@ macro_rules! deserialize_object {
     };
 }
 
+#[allow(unused_imports, reason = "used only by specs with object models")]
 pub(crate) use deserialize_object;
