@@ -171,3 +171,37 @@ fn space_items(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn decoder_calls_get_one_field_a_line_whatever_the_wire_names_hold() {
+        let names = ["a,b", "x\")y", "}{", "tab\there", "ünï", "back\\slash"];
+        let fields = names.iter().enumerate().map(|(n, wire)| {
+            let field = quote::format_ident!("field_{n}");
+            quote!(optional #field: #wire)
+        });
+        let text = rust_chunk(quote! {
+            #[cfg(feature = "x")]
+            crate::de::deserialize_object!(Model { required r#type: "type", #( #fields ),* });
+            crate::de::deserialize_object!(Empty {});
+        });
+        let expected = [
+            "#[cfg(feature = \"x\")]",
+            "crate::de::deserialize_object!(Model {",
+            "    required r#type: \"type\",",
+            "    optional field_0: \"a,b\",",
+            "    optional field_1: \"x\\\")y\",",
+            "    optional field_2: \"}{\",",
+            "    optional field_3: \"tab\\there\",",
+            "    optional field_4: \"ünï\",",
+            "    optional field_5: \"back\\\\slash\",",
+            "});",
+            "crate::de::deserialize_object!(Empty {});",
+        ];
+        assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+    }
+}
