@@ -290,6 +290,105 @@ async fn import_failure_part_way_names_what_went_through() {
 }
 
 #[tokio::test]
+async fn export_again_removes_what_the_tenant_no_longer_has() {
+    let fake = FakeTenant::with_files();
+    let (_server, client) = tenant(&fake).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap();
+    assert_eq!(backup(&client, &["export", SCRIPT, path]).await.0.unwrap(), Outcome::Done);
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    {
+        let mut state = fake.state.lock().unwrap();
+        state.files.remove("correlation-config");
+        state.files.remove("translations/fr");
+        state.locales.retain(|locale| locale != "fr");
+    }
+
+    let (result, out) = backup(&client, &["export", SCRIPT, path]).await;
+    assert_eq!(result.unwrap(), Outcome::Done, "{out}");
+    assert!(out.contains("removed correlation-config.xml: no longer on the tenant\n"), "{out}");
+    assert!(out.contains("removed translations/fr.properties: no longer on the tenant\n"), "{out}");
+    let names: Vec<String> = folder(dir.path()).into_keys().collect();
+    assert_eq!(
+        names,
+        ["connector.json", "notes.txt", "source-config.xml", "source-template.xml", "translations/de.properties"],
+        "only the backup's own files are removed"
+    );
+    // So an import restores exactly what the tenant had.
+    let restored = FakeTenant::default();
+    let (_restored_server, restored_client) = tenant(&restored).await;
+    assert_eq!(backup(&restored_client, &["import", SCRIPT, path]).await.0.unwrap(), Outcome::Done);
+    let sent: Vec<String> = restored.uploads().into_iter().map(|(path, _)| path).collect();
+    assert_eq!(sent, ["source-config", "source-template", "translations/de"]);
+}
+
+/// Output that fails on every write, like a pipe whose reader went away.
+struct ClosedOutput;
+
+impl std::io::Write for ClosedOutput {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+}
+
+#[tokio::test]
+async fn a_closed_output_never_stops_an_import_part_way() {
+    let source = FakeTenant::with_files();
+    let (_source_server, source_client) = tenant(&source).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap();
+    let export = parse(&["export", SCRIPT, path]);
+    assert_eq!(connector_backup::run(&source_client, &export, &mut ClosedOutput).await.unwrap(), Outcome::Done);
+
+    let target = FakeTenant::default();
+    let (_server, client) = tenant(&target).await;
+    let import = parse(&["import", SCRIPT, path]);
+    assert_eq!(connector_backup::run(&client, &import, &mut ClosedOutput).await.unwrap(), Outcome::Done);
+    assert_eq!(target.uploads().len(), 5, "every file went through");
+}
+
+#[tokio::test]
+async fn import_refuses_another_connectors_backup_unless_forced() {
+    let source = FakeTenant::with_files();
+    let (_source_server, source_client) = tenant(&source).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap();
+    assert_eq!(backup(&source_client, &["export", SCRIPT, path]).await.0.unwrap(), Outcome::Done);
+    let (server, client) = tenant(&FakeTenant::default()).await;
+
+    let (result, _) = backup(&client, &["import", "other-connector", path]).await;
+    let failure = result.unwrap_err();
+    assert!(matches!(&failure, Failure::OtherConnector { owner, .. } if owner == SCRIPT), "{failure:?}");
+    assert!(failure
+        .to_string()
+        .ends_with("holds a backup of `acme-ldap`, not of `other-connector`; pass --force to import it anyway"));
+    assert!(common::received(&server).await.is_empty(), "nothing was sent");
+
+    // Forced, it goes ahead (and this tenant has no such connector).
+    let (result, _) = backup(&client, &["import", "other-connector", path, "--force"]).await;
+    assert!(matches!(result, Err(Failure::Import { .. })), "{result:?}");
+}
+
+#[tokio::test]
+async fn import_ignores_translation_files_not_named_after_a_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("translations")).unwrap();
+    std::fs::write(dir.path().join("translations/de.properties"), "a=b\n").unwrap();
+    std::fs::write(dir.path().join("translations/de copy.properties"), "a=c\n").unwrap();
+    let target = FakeTenant::default();
+    let (_server, client) = tenant(&target).await;
+
+    let (result, out) = backup(&client, &["import", SCRIPT, dir.path().to_str().unwrap()]).await;
+    assert_eq!(result.unwrap(), Outcome::Done, "{out}");
+    assert!(out.contains("de copy.properties: not named after a locale\n"), "{out}");
+    assert_eq!(target.uploads(), [("translations/de".to_owned(), b"a=b\n".to_vec())]);
+}
+
+#[tokio::test]
 async fn import_treats_a_rejected_update_as_a_failure() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("source-template.xml"), "<Template/>").unwrap();
@@ -467,6 +566,23 @@ async fn list_prints_a_table_with_blanks_for_missing_values() {
     assert_eq!(columns(lines[0]), ["NAME", "SCRIPT", "NAME", "TYPE", "DIRECT", "STATUS"]);
     assert_eq!(columns(lines[1]), ["Connector", "3", "connector-3", "standard", "yes", "RELEASED"]);
     assert_eq!(columns(lines[2]), ["-", "bare", "-", "-", "-"]);
+}
+
+#[tokio::test]
+async fn list_to_a_closed_output_ends_quietly() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(ConnectorPages { connectors: (0..3).map(connector).collect() })
+        .mount(&server)
+        .await;
+    let client = common::client_for(&server);
+    for args in [&["list_connectors"][..], &["list_connectors", "--json"]] {
+        let args = list_connectors::Args::try_parse_from(args).unwrap();
+        let result = list_connectors::run(&client, &args, &mut ClosedOutput).await;
+        let Err(list_connectors::Failure::Output(error)) = &result else { panic!("expected an output failure") };
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{args:?}");
+        assert_eq!(list_connectors::exit_code(&result), std::process::ExitCode::SUCCESS);
+    }
 }
 
 #[tokio::test]

@@ -29,18 +29,23 @@ const DECODER_MACRO: &str = "crate::de::deserialize_object!(";
 /// like the struct it decodes: one field a line.
 fn layout_decoders(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(DECODER_MACRO) {
-        let (before, call) = rest.split_at(start);
-        out.push_str(before);
-        let arguments = &call[DECODER_MACRO.len()..];
+    let mut copied = 0;
+    // Only calls at the start of a line: the same text in a doc comment or a
+    // string is not one.
+    let calls = text.match_indices(DECODER_MACRO).map(|(at, _)| at).filter(|&at| text[..at].ends_with('\n') || at == 0);
+    for start in calls {
+        if start < copied {
+            continue;
+        }
+        out.push_str(&text[copied..start]);
+        let arguments = &text[start + DECODER_MACRO.len()..];
         let end = closing_paren(arguments).expect("codegen emits balanced decoder invocations");
         let tokens: TokenStream = arguments[..end].parse().expect("the decoder invocation is tokens");
         out.push_str(&decoder_call(tokens));
         // Past the `)`; the `;` and what follows are copied as they are.
-        rest = &arguments[end + 1..];
+        copied = start + DECODER_MACRO.len() + end + 1;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -185,11 +190,13 @@ mod tests {
             quote!(optional #field: #wire)
         });
         let text = rust_chunk(quote! {
+            /// Mentions crate::de::deserialize_object!( in its docs.
             #[cfg(feature = "x")]
             crate::de::deserialize_object!(Model { required r#type: "type", #( #fields ),* });
             crate::de::deserialize_object!(Empty {});
         });
         let expected = [
+            "/// Mentions crate::de::deserialize_object!( in its docs.",
             "#[cfg(feature = \"x\")]",
             "crate::de::deserialize_object!(Model {",
             "    required r#type: \"type\",",

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run -p sailpoint-connectors --example connector_backup -- export SCRIPT_NAME DIR [--locale LOCALE]...
-//! cargo run -p sailpoint-connectors --example connector_backup -- import SCRIPT_NAME DIR
+//! cargo run -p sailpoint-connectors --example connector_backup -- import SCRIPT_NAME DIR [--force]
 //! cargo run -p sailpoint-connectors --example connector_backup -- diff SCRIPT_NAME DIR [--locale LOCALE]...
 //! ```
 //!
@@ -20,16 +20,27 @@
 //! | `correlation-config.xml` | the correlation configuration, byte for byte as served | yes |
 //! | `translations/LOCALE.properties` | the translations of one locale | yes |
 //!
+//! `connector.json` is the detail as this client reads it: properties the API
+//! description does not declare are not kept. The other files must be UTF-8,
+//! as the API serves them.
+//!
 //! `export` saves the translations of every locale the connector's detail
 //! lists, plus those named with `--locale`. It downloads everything before it
-//! writes anything, and writes each file to a temporary file that is then
-//! renamed, so a failure never leaves a half-written backup behind.
+//! writes anything, so a failed download leaves the folder as it was; each
+//! file is then written to a temporary file and renamed, so no file is ever
+//! half written. Files of the tenant's that are gone (a configuration, a
+//! locale) are removed from the folder, so that `import` cannot restore them.
 //!
-//! `import` uploads the files it finds, one at a time, and prints the status
-//! the tenant reports for each. It stops at the first failure and says which
-//! files went through before it and which were not attempted.
+//! `import` refuses a folder whose `connector.json` names another connector
+//! (unless `--force`), reads every file before the first upload, then uploads
+//! them one at a time and prints the status the tenant reports for each. It
+//! stops at the first failure and says which files went through before it
+//! and which were not attempted.
 //!
 //! `diff` compares the folder with the tenant and changes nothing.
+//!
+//! Progress lines are best effort: a closed output (`| head`) never stops an
+//! export or an import part way.
 //!
 //! Exit status: 0 on success (for `diff`: nothing differs), 1 when `diff`
 //! finds differences, 2 on any failure, which is printed to standard error.
@@ -71,6 +82,9 @@ pub enum Command {
         script_name: String,
         /// The backup folder.
         dir: PathBuf,
+        /// Import even when DIR's connector.json names another connector.
+        #[arg(long)]
+        force: bool,
     },
     /// Shows what differs between DIR and the tenant, changing nothing.
     Diff {
@@ -145,6 +159,16 @@ pub enum Failure {
     /// The progress or the report could not be written.
     #[error("cannot write the report: {0}")]
     Output(#[from] std::io::Error),
+    /// The folder is the backup of another connector.
+    #[error("{} holds a backup of `{owner}`, not of `{script_name}`; pass --force to import it anyway", dir.display())]
+    OtherConnector {
+        /// The backup folder.
+        dir: PathBuf,
+        /// The connector its `connector.json` names.
+        owner: String,
+        /// The connector the import was for.
+        script_name: String,
+    },
     /// The folder holds nothing `import` can upload.
     #[error("{} holds no connector files to upload", .0.display())]
     NothingToImport(PathBuf),
@@ -267,7 +291,7 @@ fn text_bytes(response: sailpoint_connectors::Response<String>) -> Vec<u8> {
 pub async fn run(client: &Client, command: &Command, out: &mut impl Write) -> Result<Outcome, Failure> {
     match command {
         Command::Export { script_name, dir, locales } => export(client, script_name, dir, locales, out).await,
-        Command::Import { script_name, dir } => import(client, script_name, dir, out).await,
+        Command::Import { script_name, dir, force } => import(client, script_name, dir, *force, out).await,
         Command::Diff { script_name, dir, locales } => diff(client, script_name, dir, locales, out).await,
     }
 }
@@ -317,7 +341,7 @@ async fn tenant_artifacts(
         if is_locale(&locale) {
             artifacts.insert(Artifact::Translations(locale));
         } else {
-            writeln!(out, "skipping translations for {locale:?}: not a locale name")?;
+            progress(out, format_args!("skipping translations for {locale:?}: not a locale name"));
         }
     }
     Ok((detail, artifacts))
@@ -330,26 +354,49 @@ async fn export(
     locales: &[String],
     out: &mut impl Write,
 ) -> Result<Outcome, Failure> {
-    // Everything is downloaded before anything is written: a failure part way
+    // Everything is downloaded before anything is written: a failed download
     // leaves the folder as it was.
     let (detail, artifacts) = tenant_artifacts(client, script_name, locales.iter().cloned(), out).await?;
     let total = artifacts.len() + 1;
-    writeln!(out, "[1/{total}] {}: {} bytes", Artifact::Detail, detail.len())?;
+    progress(out, format_args!("[1/{total}] {}: {} bytes", Artifact::Detail, detail.len()));
     let mut files = vec![(Artifact::Detail, detail)];
+    let mut absent = Vec::new();
     for (index, artifact) in artifacts.into_iter().enumerate() {
         match artifact.download(client, script_name).await? {
             Some(bytes) => {
-                writeln!(out, "[{}/{total}] {artifact}: {} bytes", index + 2, bytes.len())?;
+                progress(out, format_args!("[{}/{total}] {artifact}: {} bytes", index + 2, bytes.len()));
                 files.push((artifact, bytes));
             }
-            None => writeln!(out, "[{}/{total}] {artifact}: none on the tenant", index + 2)?,
+            None => {
+                progress(out, format_args!("[{}/{total}] {artifact}: none on the tenant", index + 2));
+                absent.push(artifact);
+            }
         }
     }
     for (artifact, bytes) in &files {
         write_atomically(&artifact.path_in(dir), bytes)?;
     }
-    writeln!(out, "exported {} files to {}", files.len(), dir.display())?;
+    // The folder mirrors the tenant: a file the tenant no longer has would
+    // otherwise be put back by the next `import`.
+    let exported: BTreeSet<&Artifact> = files.iter().map(|(artifact, _)| artifact).collect();
+    let translations = local_locales(dir, out)?.into_iter().map(Artifact::Translations);
+    let stale = absent.into_iter().chain(translations.filter(|artifact| !exported.contains(artifact)));
+    for artifact in stale {
+        let path = artifact.path_in(dir);
+        match std::fs::remove_file(&path) {
+            Ok(()) => progress(out, format_args!("removed {artifact}: no longer on the tenant")),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Failure::Io { path, source }),
+        }
+    }
+    progress(out, format_args!("exported {} files to {}", files.len(), dir.display()));
     Ok(Outcome::Done)
+}
+
+/// Writes a progress line. Progress is best effort: a closed output (`| head`)
+/// must not stop an export or leave a tenant half restored.
+fn progress(out: &mut impl Write, line: fmt::Arguments<'_>) {
+    let _ = writeln!(out, "{line}");
 }
 
 /// Writes a file through a temporary file in the same folder, renamed into
@@ -365,16 +412,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The files in `dir` that `import` uploads, in the order it uploads them.
-fn local_uploads(dir: &Path) -> Result<Vec<Artifact>, Failure> {
-    let mut artifacts: Vec<Artifact> =
-        Artifact::XML.into_iter().filter(|artifact| artifact.path_in(dir).is_file()).collect();
-    artifacts.extend(local_locales(dir)?.into_iter().map(Artifact::Translations));
-    Ok(artifacts)
-}
-
-/// The locales of the `translations/*.properties` files in `dir`, sorted.
-fn local_locales(dir: &Path) -> Result<BTreeSet<String>, Failure> {
+/// The locales of the `translations/*.properties` files in `dir`, sorted; a
+/// file whose name is not a locale is reported and left alone.
+fn local_locales(dir: &Path, out: &mut impl Write) -> Result<BTreeSet<String>, Failure> {
     let folder = dir.join("translations");
     let entries = match std::fs::read_dir(&folder) {
         Ok(entries) => entries,
@@ -384,46 +424,69 @@ fn local_locales(dir: &Path) -> Result<BTreeSet<String>, Failure> {
     let mut locales = BTreeSet::new();
     for entry in entries {
         let path = entry.map_err(|source| Failure::Io { path: folder.clone(), source })?.path();
-        if path.extension().is_some_and(|extension| extension == "properties") {
-            if let Some(locale) = path.file_stem().and_then(|stem| stem.to_str()) {
+        if path.extension().is_none_or(|extension| extension != "properties") {
+            continue;
+        }
+        match path.file_stem().and_then(|stem| stem.to_str()).filter(|stem| is_locale(stem)) {
+            Some(locale) => {
                 locales.insert(locale.to_owned());
             }
+            None => progress(out, format_args!("ignoring {}: not named after a locale", path.display())),
         }
     }
     Ok(locales)
 }
 
-fn read(artifact: &Artifact, dir: &Path) -> Result<Vec<u8>, Failure> {
-    let path = artifact.path_in(dir);
-    std::fs::read(&path).map_err(|source| Failure::Io { path, source })
+/// Refuses a folder whose `connector.json` names another connector, unless forced.
+fn check_owner(dir: &Path, script_name: &str, force: bool) -> Result<(), Failure> {
+    let Ok(text) = std::fs::read(Artifact::Detail.path_in(dir)) else { return Ok(()) };
+    let detail: Option<serde_json::Value> = serde_json::from_slice(&text).ok();
+    let owner = detail.as_ref().and_then(|detail| detail.get("scriptName")?.as_str());
+    match owner {
+        Some(owner) if owner != script_name && !force => Err(Failure::OtherConnector {
+            dir: dir.to_owned(),
+            owner: owner.to_owned(),
+            script_name: script_name.to_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
-async fn import(client: &Client, script_name: &str, dir: &Path, out: &mut impl Write) -> Result<Outcome, Failure> {
-    let artifacts = local_uploads(dir)?;
+async fn import(
+    client: &Client,
+    script_name: &str,
+    dir: &Path,
+    force: bool,
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    check_owner(dir, script_name, force)?;
+    let mut artifacts: Vec<Artifact> =
+        Artifact::XML.into_iter().filter(|artifact| artifact.path_in(dir).is_file()).collect();
+    artifacts.extend(local_locales(dir, out)?.into_iter().map(Artifact::Translations));
     if artifacts.is_empty() {
         return Err(Failure::NothingToImport(dir.to_owned()));
     }
-    let names: Vec<String> = artifacts.iter().map(ToString::to_string).collect();
-    for (index, artifact) in artifacts.iter().enumerate() {
-        let result = match read(artifact, dir) {
-            Ok(bytes) => upload_checked(client, script_name, artifact, bytes).await,
-            Err(failure) => Err(failure),
-        };
-        let stopped = |reason| Failure::Import {
-            failed: names[index].clone(),
-            reason: Box::new(reason),
-            uploaded: names[..index].to_vec(),
-            not_attempted: names[index + 1..].to_vec(),
-        };
-        let status = result.map_err(stopped)?;
-        // This file went through; only the line saying so failed.
-        let line = writeln!(out, "[{}/{}] {artifact}: {status}", index + 1, artifacts.len());
-        line.map_err(|source| Failure::Import {
-            failed: "the progress report".to_owned(),
-            reason: Box::new(Failure::Output(source)),
-            uploaded: names[..=index].to_vec(),
-            not_attempted: names[index + 1..].to_vec(),
-        })?;
+    // Every file is read before the first upload: one that cannot be read
+    // stops the import before it changes anything.
+    let mut files = Vec::new();
+    for artifact in artifacts {
+        let path = artifact.path_in(dir);
+        let bytes = std::fs::read(&path).map_err(|source| Failure::Io { path, source })?;
+        files.push((artifact, bytes));
+    }
+    let names: Vec<String> = files.iter().map(|(artifact, _)| artifact.to_string()).collect();
+    for (index, (artifact, bytes)) in files.into_iter().enumerate() {
+        match upload_checked(client, script_name, &artifact, bytes).await {
+            Ok(status) => progress(out, format_args!("[{}/{}] {artifact}: {status}", index + 1, names.len())),
+            Err(reason) => {
+                return Err(Failure::Import {
+                    failed: names[index].clone(),
+                    reason: Box::new(reason),
+                    uploaded: names[..index].to_vec(),
+                    not_attempted: names[index + 1..].to_vec(),
+                })
+            }
+        }
     }
     Ok(Outcome::Done)
 }
@@ -453,7 +516,7 @@ async fn diff(
     locales: &[String],
     out: &mut impl Write,
 ) -> Result<Outcome, Failure> {
-    let local = local_locales(dir)?;
+    let local = local_locales(dir, out)?;
     let (detail, mut artifacts) =
         tenant_artifacts(client, script_name, local.into_iter().chain(locales.to_vec()), out).await?;
     artifacts.insert(Artifact::Detail);

@@ -54,6 +54,9 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// field: `optional` fields (of type `Option<T>`) are `None` when absent,
 /// `required` ones must be present.
 ///
+/// Its own generic parameters and types start with `__`: unlike local
+/// variables, they are not hygienic and must not clash with a model's name.
+///
 /// ```text
 /// deserialize_object!(Connector { required script_name: "scriptName", optional name: "name" });
 /// ```
@@ -61,20 +64,20 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 macro_rules! deserialize_object {
     ($model:ident { $($kind:ident $field:ident: $wire:literal),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $model {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct ObjectVisitor;
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __ObjectVisitor;
 
-                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                impl<'de> ::serde::de::Visitor<'de> for __ObjectVisitor {
                     type Value = $model;
 
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(concat!("a `", stringify!($model), "` object"))
                     }
 
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$model, A::Error> {
+                        mut map: __A,
+                    ) -> ::std::result::Result<$model, __A::Error> {
                         $( let mut $field = ::std::option::Option::None; )*
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
                             match key.as_str() {
@@ -90,7 +93,7 @@ macro_rules! deserialize_object {
                     }
                 }
 
-                deserializer.deserialize_map(ObjectVisitor)
+                deserializer.deserialize_map(__ObjectVisitor)
             }
         }
     };
@@ -99,7 +102,7 @@ macro_rules! deserialize_object {
         $field.flatten()
     };
     (@finish required $field:ident $wire:literal) => {
-        $field.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field($wire))?
+        $field.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field($wire))?
     };
 }
 

@@ -141,25 +141,28 @@ pub(crate) fn guide(template: &str, crate_name: &str, title: &str, has: impl Fn(
     let text = crate::templates::for_crate(template, crate_name)
         .replace(crate::templates::SKELETON_TITLE, title.trim_end_matches('.'));
     let mut out = String::new();
-    // Whether the lines being read are kept: always outside a block.
-    let mut keep = true;
-    let mut chosen = true;
+    // Inside a block: whether its condition held, and whether we are past `otherwise`.
+    let mut block: Option<(bool, bool)> = None;
     for line in text.lines() {
         let marker = line.trim().strip_prefix("<!--").and_then(|rest| rest.strip_suffix("-->")).map(str::trim);
-        match marker {
-            Some(marker) if marker.starts_with("when:") => {
-                chosen = has(&split_needs(&marker["when:".len()..]));
-                keep = chosen;
+        // The template is compiled in: a malformed block is a generator bug.
+        match (marker, block) {
+            (Some(marker), None) if marker.starts_with("when:") => {
+                block = Some((has(&split_needs(&marker["when:".len()..])), false));
             }
-            Some("otherwise") => keep = !chosen,
-            Some("end") => keep = true,
-            _ if keep => {
+            (Some("otherwise"), Some((chosen, false))) => block = Some((chosen, true)),
+            (Some("end"), Some(_)) => block = None,
+            (Some(marker), _) if marker.starts_with("when:") || marker == "otherwise" || marker == "end" => {
+                panic!("the guide template has a misplaced `<!-- {marker} -->`")
+            }
+            (_, Some((chosen, otherwise))) if chosen == otherwise => {}
+            _ => {
                 out.push_str(line);
                 out.push('\n');
             }
-            _ => {}
         }
     }
+    assert!(block.is_none(), "the guide template has a `when:` block without `<!-- end -->`");
     out.trim_start().to_owned()
 }
 
@@ -203,6 +206,18 @@ mod tests {
         assert_eq!(with, "# acme-client\n\nA client for the Acme API.\nuse acme_client::Locale;\nafter\n");
         let without = guide(TEMPLATE, "acme-client", "Acme API", |_| false);
         assert_eq!(without, "# acme-client\n\nA client for the Acme API.\ngeneric\nafter\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "without `<!-- end -->`")]
+    fn an_unclosed_block_is_a_generator_bug() {
+        guide("intro\n<!-- when: a() -->\nlost\n", "c", "t", |_| false);
+    }
+
+    #[test]
+    #[should_panic(expected = "misplaced `<!-- otherwise -->`")]
+    fn an_otherwise_outside_a_block_is_a_generator_bug() {
+        guide("text\n<!-- otherwise -->\n", "c", "t", |_| true);
     }
 
     #[test]
