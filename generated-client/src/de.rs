@@ -2,8 +2,9 @@
 //! Decoding of the models' JSON objects.
 //!
 //! `#[derive(Deserialize)]` also accepts a struct written as a JSON array and
-//! builds a field-identifier type for every struct; over the hundreds of
-//! models of a large spec that doubles the crate's build time. The models
+//! builds a field-identifier type for every struct; over the thousand models
+//! of SailPoint's whole v2024 spec that was a third of the crate's build time
+//! (54.7 s against 36.7 s). The models
 //! only ever arrive as JSON objects, so [`deserialize_object!`] implements
 //! just that: each known property is decoded into its field, unknown ones
 //! are skipped, a missing required one is an error, and a property repeated
