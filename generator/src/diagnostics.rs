@@ -21,13 +21,56 @@ impl fmt::Display for Location {
     }
 }
 
+/// What a diagnostic means for the generated crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// Generation cannot go on: a file that cannot be read, text that is not
+    /// YAML or JSON, a document that is not OpenAPI 3.0.
+    Fatal,
+    /// The spec breaks a rule whose intent is clear, and was repaired.
+    Repaired,
+    /// A construct is typed or sent more loosely than the spec says (as any
+    /// JSON value, as a plain string).
+    Loosened,
+    /// A name the spec does not give, or gives twice, was made up or told apart.
+    Named,
+    /// A part of the spec that cannot be used was dropped (a broken
+    /// reference, an invalid node); the rest of the spec is kept.
+    Dropped,
+    /// An operation left out of the client.
+    LeftOut,
+}
+
+impl Kind {
+    /// A short label for listings (`repaired`, `left out`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Fatal => "error",
+            Kind::Repaired => "repaired",
+            Kind::Loosened => "loosened",
+            Kind::Named => "named",
+            Kind::Dropped => "dropped",
+            Kind::LeftOut => "left out",
+        }
+    }
+}
+
 /// One problem found in the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What it means for the output.
+    pub kind: Kind,
     /// Where the problem is.
     pub location: Location,
     /// What is wrong, in a sentence.
     pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `kind` at `location`.
+    pub fn new(kind: Kind, location: Location, message: impl Into<String>) -> Self {
+        Self { kind, location, message: message.into() }
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -92,12 +92,14 @@ pub fn generate_with(source: &dyn SpecSource, root: &str, options: &Options) -> 
 }
 
 fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Generated, SpecErrors> {
-    let spec = parse::parse(loaded)?;
-    let lowered = lower::lower(&spec, &loaded.source_map)?;
+    let parsed = parse::parse(loaded)?;
+    let lowered = lower::lower(&parsed.spec, &loaded.source_map)?;
     check::check(&lowered.api)?;
     let stats = Stats { operations: lowered.api.operations.len(), types: lowered.api.types.len() };
     let mut files = codegen::crate_files(&lowered.api, options);
     files.extend(templates::files());
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Generated { files, warnings: lowered.warnings, skipped: lowered.skipped, stats })
+    let warnings = [&loaded.warnings[..], &parsed.warnings, &lowered.warnings].concat();
+    let skipped = [parsed.skipped, lowered.skipped].concat();
+    Ok(Generated { files, warnings, skipped, stats })
 }

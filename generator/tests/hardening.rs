@@ -3,7 +3,8 @@
 //! worst cases. Failing cases proptest finds are kept in
 //! `proptest-regressions/` and replayed first on every run.
 
-use generator::{MemorySource, SpecErrors};
+use generator::diagnostics::Kind;
+use generator::{Diagnostic, MemorySource, SpecErrors};
 use proptest::prelude::*;
 
 mod common;
@@ -13,19 +14,43 @@ fn project_spec() -> Vec<(String, String)> {
     common::spec_files(&common::project_spec_folder())
 }
 
-/// Runs the whole pipeline; a panic fails the test. On error, every
-/// diagnostic names a file of the spec and says something.
+/// Every diagnostic names a file of the spec, a JSON pointer, and says something.
+fn assert_located(files: &[(String, String)], diagnostic: &Diagnostic) -> Result<(), TestCaseError> {
+    let known = files.iter().any(|(path, _)| *path == diagnostic.location.file);
+    prop_assert!(known, "unknown file in {diagnostic}");
+    prop_assert!(diagnostic.location.pointer.is_empty() || diagnostic.location.pointer.starts_with('/'));
+    prop_assert!(!diagnostic.message.is_empty());
+    Ok(())
+}
+
+/// Runs the whole pipeline; a panic fails the test. Only the three fatal
+/// causes may stop it (a file that cannot be read, text that is not YAML,
+/// a document that is not OpenAPI 3.0); otherwise every generated Rust file
+/// parses, and every warning is located.
 fn assert_handled(files: &[(String, String)]) -> Result<(), TestCaseError> {
     let source = MemorySource::new(files.iter().cloned());
     match generator::generate(&source, "openapi.yaml") {
-        Ok(generated) => prop_assert!(!generated.files.is_empty()),
+        Ok(generated) => {
+            for file in generated.files.iter().filter(|file| file.path.ends_with(".rs")) {
+                let parsed = syn::parse_file(&file.contents);
+                prop_assert!(parsed.is_ok(), "{} is not Rust: {:?}", file.path, parsed.err());
+            }
+            for diagnostic in generated.warnings.iter().chain(&generated.skipped) {
+                assert_located(files, diagnostic)?;
+            }
+        }
         Err(SpecErrors(diagnostics)) => {
             prop_assert!(!diagnostics.is_empty());
-            for diagnostic in diagnostics {
-                let known = files.iter().any(|(path, _)| *path == diagnostic.location.file);
-                prop_assert!(known, "unknown file in {diagnostic}");
-                prop_assert!(diagnostic.location.pointer.is_empty() || diagnostic.location.pointer.starts_with('/'));
-                prop_assert!(!diagnostic.message.is_empty());
+            for diagnostic in &diagnostics {
+                assert_located(files, diagnostic)?;
+                prop_assert_eq!(diagnostic.kind, Kind::Fatal);
+                let fatal =
+                    ["cannot read", "invalid YAML", "only OpenAPI 3.0", "keys must be strings", "nesting deeper"];
+                prop_assert!(
+                    fatal.iter().any(|cause| diagnostic.message.contains(cause)),
+                    "generation stopped for a reason that is not fatal: {}",
+                    diagnostic
+                );
             }
         }
     }
@@ -178,15 +203,28 @@ fn deeply_nested_yaml_is_refused_with_a_message() {
 }
 
 #[test]
-fn deeply_nested_schemas_are_refused_or_generated_without_overflow() {
+fn deeply_nested_schemas_generate_without_overflow() {
     for depth in [50, 120, 300, 2_000] {
         let mut schema = String::from("{type: string}");
         for _ in 0..depth {
             schema = format!("{{type: array, items: {schema}}}");
         }
         let text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Deep: {schema}\n");
-        // Either outcome is fine; reaching here without overflowing the stack is the point.
-        let _ = single(text);
+        let source = MemorySource::new([("openapi.yaml".to_owned(), text)]);
+        match generator::generate(&source, "openapi.yaml") {
+            // Below the nesting limit the schema is kept whole.
+            Ok(generated) if depth < generator::load::MAX_DEPTH => {
+                assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+                let models = generated.files.iter().find(|file| file.path == "src/models.rs").unwrap();
+                assert!(models.contents.matches("Vec<").count() >= depth, "depth {depth}");
+            }
+            // Above it, the part beyond the limit is dropped with a warning.
+            Ok(generated) => {
+                assert!(generated.warnings.iter().any(|w| w.message.contains("nesting deeper")), "depth {depth}");
+            }
+            // The YAML parser's own recursion limit refuses the deepest text.
+            Err(errors) => assert!(depth >= 100 && errors.to_string().contains("YAML"), "depth {depth}: {errors}"),
+        }
     }
 }
 
@@ -204,7 +242,12 @@ fn a_long_chain_of_files_is_followed_or_refused_without_overflow() {
     }
     files.push(("s3000.yaml".to_owned(), "type: string\n".to_owned()));
     let source = MemorySource::new(files);
-    let _ = generator::generate(&source, "openapi.yaml");
+    let generated = generator::generate(&source, "openapi.yaml").expect("a long chain is cut, not refused");
+    let models = generated.files.iter().find(|file| file.path == "src/models.rs").unwrap();
+    assert!(models.contents.contains("pub struct Start"), "the chain's start is kept");
+    assert!(models.contents.contains("pub struct S30 {"), "files below the nesting limit are kept");
+    let cut = generated.warnings.iter().find(|w| w.message.contains("nesting deeper")).expect("the cut is reported");
+    assert!(cut.location.file.starts_with('s') && cut.location.file.ends_with(".yaml"), "{cut}");
 }
 
 #[test]
@@ -215,8 +258,11 @@ fn circular_references_between_files_end() {
         ("b.yaml", "$ref: './a.yaml'\n".to_owned()),
     ];
     let source = MemorySource::new(files);
-    let error = generator::generate(&source, "openapi.yaml").unwrap_err().to_string();
-    assert!(error.contains("circular"), "{error}");
+    let generated = generator::generate(&source, "openapi.yaml").expect("a cycle drops only what it holds");
+    let cycle = generated.warnings.iter().find(|w| w.message.contains("circular")).expect("the cycle is reported");
+    assert!(cycle.location.file.ends_with(".yaml") && cycle.location.pointer.ends_with("/$ref"), "{cycle}");
+    assert_eq!(generated.skipped.len(), 1, "{:?}", generated.skipped);
+    assert!(generated.skipped[0].message.contains("path `/a` left out"), "{}", generated.skipped[0]);
 }
 
 #[test]

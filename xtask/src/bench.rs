@@ -38,15 +38,19 @@ pub fn run(specs: &[PathBuf], iterations: usize) -> Result<()> {
 /// Runs the stages `iterations` times on one spec and prints the medians.
 pub fn run_one(spec: &Path, iterations: usize) -> Result<()> {
     let (source, root) = FolderSource::for_root(spec)?;
+    let load = generator::load::LoadOptions {
+        spec_root_up: crate::generate::spec_root_up(spec, None)?,
+        ..generator::load::LoadOptions::default()
+    };
     let mut times: [Vec<Duration>; 6] = Default::default();
     for _ in 0..iterations.max(1) {
         let start = Instant::now();
-        let loaded = generator::load::load(&source, &root).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+        let loaded = generator::load::load_with(&source, &root, load).map_err(|errors| anyhow::anyhow!("{errors}"))?;
         let loaded_at = Instant::now();
         let parsed = generator::parse::parse(&loaded).map_err(|errors| anyhow::anyhow!("{errors}"))?;
         let parsed_at = Instant::now();
         let lowered =
-            generator::lower::lower(&parsed, &loaded.source_map).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+            generator::lower::lower(&parsed.spec, &loaded.source_map).map_err(|errors| anyhow::anyhow!("{errors}"))?;
         generator::check::check(&lowered.api).map_err(|errors| anyhow::anyhow!("{errors}"))?;
         let lowered_at = Instant::now();
         let modules = generator::codegen::rust_modules(&lowered.api);

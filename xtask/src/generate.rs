@@ -43,9 +43,46 @@ impl SpecSource for FolderSource {
         fs::read_to_string(self.folder.join(path)).map_err(|error| error.to_string())
     }
 
+    /// The path as the user would type it: `a/b/../c.yaml` shown as `a/c.yaml`.
     fn display(&self, path: &str) -> String {
-        self.folder.join(path).display().to_string()
+        let mut shown = PathBuf::new();
+        for component in self.folder.join(path).components() {
+            match component {
+                std::path::Component::ParentDir
+                    if matches!(shown.components().next_back(), Some(std::path::Component::Normal(_))) =>
+                {
+                    shown.pop();
+                }
+                other => shown.push(other),
+            }
+        }
+        shown.display().to_string()
     }
+}
+
+/// The folder `$ref`s may not leave, as a count of folders above the root
+/// file's folder. By default it is the top of the version-control checkout
+/// holding the spec (the nearest folder above it with a `.git`); outside one,
+/// the root file's folder's parent, which is what layouts such as SailPoint's
+/// `idn/apis/<resource>/openapi.yaml` with a sibling `shared/` folder need.
+pub fn spec_root_up(spec: &Path, spec_root: Option<&Path>) -> Result<usize> {
+    let folder = spec
+        .canonicalize()
+        .with_context(|| format!("reading {}", spec.display()))?
+        .parent()
+        .context("the spec path must name its root file")?
+        .to_path_buf();
+    let root = match spec_root {
+        Some(root) => root.canonicalize().with_context(|| format!("reading the spec root {}", root.display()))?,
+        None => match folder.ancestors().find(|ancestor| ancestor.join(".git").exists()) {
+            Some(checkout) => checkout.to_path_buf(),
+            None => folder.parent().unwrap_or(&folder).to_path_buf(),
+        },
+    };
+    let below = folder
+        .strip_prefix(&root)
+        .map_err(|_| anyhow::anyhow!("the spec root {} does not hold the spec {}", root.display(), spec.display()))?;
+    Ok(below.components().count())
 }
 
 /// The package name of the checked-in client.
@@ -54,8 +91,10 @@ pub const CRATE_NAME: &str = "sailpoint-connectors";
 /// How to generate, besides where from and to.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Follow `$ref`s outside the spec's folder.
-    pub load: generator::load::LoadOptions,
+    /// Follow `$ref`s anywhere, not only under the spec root.
+    pub allow_outside_root: bool,
+    /// The folder `$ref`s may not leave; see [`spec_root_up`] for the default.
+    pub spec_root: Option<PathBuf>,
     /// Write the crate even when operations had to be left out.
     pub keep_going: bool,
     /// The crate's package name.
@@ -64,18 +103,19 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { load: Default::default(), keep_going: false, crate_name: CRATE_NAME.to_owned() }
+        Self { allow_outside_root: false, spec_root: None, keep_going: false, crate_name: CRATE_NAME.to_owned() }
     }
 }
 
 /// Runs the generator on the spec at `spec` for the crate folder `out`.
 pub fn generate_spec(spec: &Path, out: &Path, options: &Options) -> Result<generator::Generated> {
     let (source, root_name) = FolderSource::for_root(spec)?;
-    let generator_options = generator::Options {
-        load: options.load,
-        crate_name: options.crate_name.clone(),
-        benches: hand_written_benches(out)?,
+    let load = generator::load::LoadOptions {
+        spec_root_up: spec_root_up(spec, options.spec_root.as_deref())?,
+        allow_outside_root: options.allow_outside_root,
     };
+    let generator_options =
+        generator::Options { load, crate_name: options.crate_name.clone(), benches: hand_written_benches(out)? };
     generator::generate_with(&source, &root_name, &generator_options).map_err(|errors| anyhow::anyhow!("{errors}"))
 }
 

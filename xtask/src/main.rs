@@ -29,7 +29,11 @@ enum Command {
         /// Folder of the generated crate [default: generated-client].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Follow `$ref`s to files outside the spec's folder and absolute paths.
+        /// The folder `$ref`s may not leave [default: the top of the git checkout
+        /// holding the spec, else the parent of the spec's folder].
+        #[arg(long, value_name = "DIR")]
+        spec_root: Option<PathBuf>,
+        /// Follow `$ref`s to any file, absolute paths included (no spec root).
         #[arg(long)]
         allow_refs_outside_spec: bool,
         /// Generate even when some operations must be left out (each is reported).
@@ -41,7 +45,7 @@ enum Command {
     },
     /// Time each generator stage and measure peak memory, on `spec/` and the whole upstream spec.
     Bench {
-        /// Specs to measure [default: spec/openapi.yaml and ../shared/specs/sailpoint-v2024].
+        /// Specs to measure [default: spec/openapi.yaml and ../shared/specs/sailpoint/idn/sailpoint-api.v2024.yaml].
         specs: Vec<PathBuf>,
         /// Runs per spec; the median is reported.
         #[arg(long, default_value_t = 10)]
@@ -73,13 +77,14 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate { check, spec, out, allow_refs_outside_spec, keep_going, crate_name } => {
+        Command::Generate { check, spec, out, spec_root, allow_refs_outside_spec, keep_going, crate_name } => {
             let root = generate::workspace_root();
             let spec = spec.unwrap_or_else(|| root.join("spec/openapi.yaml"));
             let out = out.unwrap_or_else(|| root.join("generated-client"));
             let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
-            let load = generator::load::LoadOptions { allow_outside_root: allow_refs_outside_spec };
-            generate::run(&spec, &out, mode, generate::Options { load, keep_going, crate_name })
+            let options =
+                generate::Options { allow_outside_root: allow_refs_outside_spec, spec_root, keep_going, crate_name };
+            generate::run(&spec, &out, mode, options)
         }
         Command::Conformance { spec, crate_name, out, build_times } => {
             conformance::run(&spec, &crate_name, out, build_times)
@@ -88,7 +93,7 @@ fn main() -> ExitCode {
             if specs.is_empty() {
                 let root = generate::workspace_root();
                 specs.push(root.join("spec/openapi.yaml"));
-                specs.push(root.join("../shared/specs/sailpoint-v2024/sailpoint-api.v2024.yaml"));
+                specs.push(root.join("../shared/specs/sailpoint/idn/sailpoint-api.v2024.yaml"));
             }
             bench::run(&specs, iterations)
         }

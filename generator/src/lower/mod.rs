@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
-use crate::diagnostics::{push_pointer, Diagnostic, Location, SpecErrors};
+use crate::diagnostics::{push_pointer, Diagnostic, Kind, Location, SpecErrors};
 use crate::ir::{Api, Type, TypeKind};
 use crate::load::SourceMap;
 pub use names::{type_name, value_name};
@@ -53,7 +53,22 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap) -> Result<Lowered, SpecErro
                 lowerer.component(&name, schema, &pointer);
             }
             ReferenceOr::Reference { reference } => {
-                lowerer.error(&pointer, format!("component schema is only a `$ref` to `{reference}`"));
+                // Another name for a component: an alias.
+                let name = lowerer.component_names[key].clone();
+                let ty = match lowerer.reference_type(reference, &pointer) {
+                    // A component that names itself is no type at all.
+                    Type::Named(target) if target == name => Type::Any,
+                    ty => ty,
+                };
+                let origin = lowerer.locate(&pointer);
+                let def = crate::ir::TypeDef {
+                    name: name.clone(),
+                    doc: None,
+                    kind: TypeKind::Alias { ty },
+                    origin,
+                    features: Default::default(),
+                };
+                lowerer.types.insert(name, def);
             }
         }
     }
@@ -97,12 +112,12 @@ impl Lowerer<'_> {
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         let location = self.locate(pointer);
-        self.errors.push(Diagnostic { location, message: message.into() });
+        self.errors.push(Diagnostic::new(Kind::LeftOut, location, message));
     }
 
-    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+    fn warn(&mut self, kind: Kind, pointer: &str, message: impl Into<String>) {
         let location = self.locate(pointer);
-        self.warnings.push(Diagnostic { location, message: message.into() });
+        self.warnings.push(Diagnostic::new(kind, location, message));
     }
 }
 

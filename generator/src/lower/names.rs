@@ -73,14 +73,29 @@ impl Scope {
 
     /// Takes `name`, or `name2`, `name3`... if it is taken.
     pub fn claim(&mut self, name: String) -> String {
-        if self.taken.insert(name.clone()) {
+        self.claim_where(name, |_| true)
+    }
+
+    /// Takes a field name and its clearing setter `set_{name}` together, so
+    /// neither can clash with another input's name or setter.
+    pub fn claim_with_setter(&mut self, name: String) -> String {
+        let setter = |candidate: &str| format!("set_{}", candidate.trim_start_matches("r#"));
+        let taken = self.taken.clone();
+        let name = self.claim_where(name, |candidate| !taken.contains(&setter(candidate)));
+        self.taken.insert(setter(&name));
+        name
+    }
+
+    /// Takes the first of `name`, `name2`, ... that is free and `fits`.
+    fn claim_where(&mut self, name: String, fits: impl Fn(&str) -> bool) -> String {
+        if fits(&name) && self.taken.insert(name.clone()) {
             return name;
         }
         // `r#type` continues as `type2`, `self_` as `self2`: both are plain names.
         let stem = name.strip_prefix("r#").unwrap_or_else(|| name.trim_end_matches('_'));
         (2..)
             .map(|n| format!("{stem}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
+            .find(|candidate| fits(candidate) && self.taken.insert(candidate.clone()))
             .expect("an unbounded range always yields a free name")
     }
 }
@@ -111,5 +126,16 @@ mod tests {
         assert_eq!(scope.claim(value_name("_type")), "type2");
         assert_eq!(scope.claim("status".into()), "status");
         assert_eq!(scope.claim("status".into()), "status2");
+    }
+
+    #[test]
+    fn a_field_and_its_setter_are_claimed_together() {
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim("set_x".into()), "set_x");
+        assert_eq!(scope.claim_with_setter("x".into()), "x2");
+        assert!(scope.contains("set_x2"));
+        assert_eq!(scope.claim("set_y".into()), "set_y");
+        assert_eq!(scope.claim_with_setter("r#type".into()), "r#type");
+        assert_eq!(scope.claim("set_type".into()), "set_type2");
     }
 }

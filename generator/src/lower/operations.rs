@@ -6,7 +6,7 @@ use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Req
 use super::names::{type_name, value_name, Scope};
 use super::schemas::{Naming, SchemaRef};
 use super::Lowerer;
-use crate::diagnostics::push_pointer;
+use crate::diagnostics::{push_pointer, Kind};
 use crate::ir::{
     Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
     ResponseContent, Segment, SuccessResponse, Type,
@@ -14,23 +14,41 @@ use crate::ir::{
 
 impl Lowerer<'_> {
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
-        let mut method_scope = Scope::with_reserved(&["new", "builder", "from_env"]);
+        let mut method_scope = Scope::with_reserved(CLIENT_METHODS);
         let mut builder_scope = Scope::default();
         let mut operations = Vec::new();
         for (path, item) in &self.spec.paths.paths {
             let item_pointer = push_pointer("/paths", path);
-            let ReferenceOr::Item(item) = item else {
-                self.error(&item_pointer, "path item is an unresolved `$ref`");
-                continue;
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    let message = format!("path `{path}` left out: its `$ref: {reference}` could not be resolved");
+                    let location = self.locate(&item_pointer);
+                    self.skipped.push(crate::diagnostics::Diagnostic::new(Kind::LeftOut, location, message));
+                    continue;
+                }
             };
             for (method, operation) in item.iter() {
                 let pointer = push_pointer(&item_pointer, method);
-                let Some(operation_id) = operation.operation_id.clone() else {
-                    self.error(&pointer, "operation has no `operationId`, which names its client method");
-                    continue;
+                let operation_id = match &operation.operation_id {
+                    Some(id) if !id.trim().is_empty() => id.clone(),
+                    _ => {
+                        let derived = derived_operation_id(method, path);
+                        let message =
+                            format!("operation has no `operationId`: named `{derived}` from its method and path");
+                        self.warn(Kind::Named, &pointer, message);
+                        derived
+                    }
                 };
-                let method_name = method_scope.claim(value_name(&operation_id));
-                let builder_name = builder_scope.claim(type_name(&operation_id));
+                let wanted = value_name(&operation_id);
+                let method_name = method_scope.claim(wanted.clone());
+                if method_name != wanted {
+                    let message = format!(
+                        "operation `{operation_id}` would be the client method `{wanted}`, which is taken: it is `{method_name}`"
+                    );
+                    self.warn(Kind::Named, &pointer, message);
+                }
+                let builder_name = builder_scope.claim(type_name(method_name.trim_start_matches("r#")));
                 let error_name = builder_scope.claim(format!("{builder_name}Error"));
                 let context = OperationContext {
                     path,
@@ -56,7 +74,7 @@ impl Lowerer<'_> {
     ) -> Option<Operation> {
         let errors_before = self.errors.len();
         // `extra_parts` and `part` belong to forms that declare no parts.
-        let mut field_scope = Scope::with_reserved(&["client", "extra_parts", "part"]);
+        let mut field_scope = Scope::with_reserved(BUILDER_NAMES);
         let declared = shared_parameters
             .iter()
             .enumerate()
@@ -69,9 +87,12 @@ impl Lowerer<'_> {
         // Operation-level parameters replace path-level ones of the same name and place.
         let mut chosen: Vec<(&Parameter, String)> = Vec::new();
         for (parameter, pointer) in declared {
-            let ReferenceOr::Item(parameter) = parameter else {
-                self.error(&pointer, "parameter is an unresolved `$ref`");
-                continue;
+            let parameter = match parameter {
+                ReferenceOr::Item(parameter) => parameter,
+                ReferenceOr::Reference { reference } => {
+                    self.error(&pointer, format!("parameter `$ref: {reference}` could not be resolved"));
+                    continue;
+                }
             };
             let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
             chosen.retain(|(existing, _)| key(existing) != key(parameter));
@@ -98,8 +119,9 @@ impl Lowerer<'_> {
         params.sort_by_key(|param| (param.location != ParamLocation::Path, path_order(param)));
         let body = match &operation.request_body {
             None => None,
-            Some(ReferenceOr::Reference { .. }) => {
-                self.error(&push_pointer(context.pointer, "requestBody"), "request body is an unresolved `$ref`");
+            Some(ReferenceOr::Reference { reference }) => {
+                let message = format!("request body `$ref: {reference}` could not be resolved");
+                self.error(&push_pointer(context.pointer, "requestBody"), message);
                 None
             }
             Some(ReferenceOr::Item(body)) => self.body(body, context, &mut field_scope),
@@ -110,7 +132,11 @@ impl Lowerer<'_> {
             let reasons = self.errors.split_off(errors_before);
             for reason in reasons {
                 let message = format!("operation `{}` left out: {}", context.operation_id, reason.message);
-                self.skipped.push(crate::diagnostics::Diagnostic { location: reason.location, message });
+                self.skipped.push(crate::diagnostics::Diagnostic::new(
+                    crate::diagnostics::Kind::LeftOut,
+                    reason.location,
+                    message,
+                ));
             }
             return None;
         }
@@ -150,7 +176,7 @@ impl Lowerer<'_> {
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
             Parameter::Cookie { parameter_data, .. } => {
                 let message = format!("cookie parameter `{}` is not supported and is left out", parameter_data.name);
-                self.warn(pointer, message);
+                self.warn(Kind::Loosened, pointer, message);
                 return None;
             }
         };
@@ -172,10 +198,11 @@ impl Lowerer<'_> {
                 }
             }
             ParameterSchemaOrContent::Content(_) => {
-                self.warn(pointer, "parameter with `content` is sent as a plain string");
+                self.warn(Kind::Loosened, pointer, "parameter with `content` is sent as a plain string");
                 (Type::String, None, None, None)
             }
         };
+        let required = data.required || location == ParamLocation::Path;
         // A parameter is absent rather than null: drop nullability, also of array items.
         let ty = match ty {
             Type::Nullable(inner) => *inner,
@@ -195,9 +222,13 @@ impl Lowerer<'_> {
         };
         Some(Param {
             wire_name: data.name.clone(),
-            field_name: field_scope.claim(value_name(&data.name)),
+            field_name: if required {
+                field_scope.claim(value_name(&data.name))
+            } else {
+                field_scope.claim_with_setter(value_name(&data.name))
+            },
             location,
-            required: data.required || location == ParamLocation::Path,
+            required,
             ty,
             description: data.description.clone(),
             default,
@@ -274,7 +305,7 @@ impl Lowerer<'_> {
                     "path `{}` uses `{{{placeholder}}}` but declares the path parameter `{}`: it fills the placeholder",
                     context.path, params[index].wire_name
                 );
-                self.warn(context.pointer, message);
+                self.warn(Kind::Repaired, context.pointer, message);
                 filled_by.push(((*placeholder).to_owned(), index));
             }
         } else {
@@ -283,7 +314,7 @@ impl Lowerer<'_> {
                     "path `{}` uses `{{{placeholder}}}` but declares no parameter for it: added as a string parameter",
                     context.path
                 );
-                self.warn(context.pointer, message);
+                self.warn(Kind::Repaired, context.pointer, message);
                 params.push(Param {
                     wire_name: (*placeholder).to_owned(),
                     field_name: field_scope.claim(value_name(placeholder)),
@@ -303,7 +334,7 @@ impl Lowerer<'_> {
                     "path parameter `{}` does not appear in the path `{}`: left out",
                     params[index].wire_name, context.path
                 );
-                self.warn(context.pointer, message);
+                self.warn(Kind::Repaired, context.pointer, message);
                 params.remove(index);
                 for (_, filler) in filled_by.iter_mut() {
                     if *filler > index {
@@ -371,6 +402,7 @@ impl Lowerer<'_> {
         });
         let Some(object) = object.filter(|object| !object.properties.is_empty()) else {
             self.warn(
+                Kind::Loosened,
                 &schema_pointer,
                 "multipart body declares no parts: the caller adds named file parts with `part`",
             );
@@ -389,10 +421,16 @@ impl Lowerer<'_> {
                     }
                     ReferenceOr::Reference { .. } => (PartKind::Text, None),
                 };
+                let required = object.required.contains(wire_name);
+                let field_name = if required {
+                    field_scope.claim(value_name(wire_name))
+                } else {
+                    field_scope.claim_with_setter(value_name(wire_name))
+                };
                 MultipartPart {
                     wire_name: wire_name.clone(),
-                    field_name: field_scope.claim(value_name(wire_name)),
-                    required: object.required.contains(wire_name),
+                    field_name,
+                    required,
                     kind,
                     description,
                 }
@@ -429,9 +467,12 @@ impl Lowerer<'_> {
         let mut variants = Scope::default();
         for (status, range, key, response) in declared {
             let pointer = push_pointer(&responses_pointer, &key);
-            let ReferenceOr::Item(response) = response else {
-                self.error(&pointer, "response is an unresolved `$ref`");
-                continue;
+            let response = match response {
+                ReferenceOr::Item(response) => response,
+                ReferenceOr::Reference { reference } => {
+                    self.error(&pointer, format!("response `$ref: {reference}` could not be resolved"));
+                    continue;
+                }
             };
             let content_pointer = push_pointer(&pointer, "content");
             let is_success = status.is_some_and(|s| (200..300).contains(&s)) || key == "2XX";
@@ -484,6 +525,47 @@ impl Lowerer<'_> {
             Some(_) => ResponseContent::Binary { media_types: content.keys().cloned().collect() },
         }
     }
+}
+
+/// Methods of the runtime's `Client` (and traits it implements) that no
+/// operation may take; a test checks the list against `templates/src/client.rs`.
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "from_env",
+    "builder",
+    "base_url",
+    "allows_experimental",
+    "execute",
+    "url",
+    "clone",
+    "clone_from",
+    "fmt",
+    "to_owned",
+    "borrow",
+    "into",
+    "try_into",
+    "type_id",
+];
+
+/// Names in a request builder that belong to the runtime: its fields and
+/// methods besides the generated setters.
+pub const BUILDER_NAMES: &[&str] =
+    &["client", "body", "extra_parts", "part", "send", "items", "decode_error", "clone", "clone_from", "fmt"];
+
+/// The `operationId` of an operation that has none, from its method and
+/// path: `GET /das/collectors/{id}` is `getDasCollectorsById`. Stable: it
+/// depends on nothing else in the spec.
+pub fn derived_operation_id(method: &str, path: &str) -> String {
+    use heck::ToLowerCamelCase;
+    let mut words = vec![method.to_ascii_lowercase()];
+    for segment in path.split('/').filter(|segment| !segment.is_empty()) {
+        match segment.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+            Some(param) => words.push(format!("by {param}")),
+            None => words.push(segment.to_owned()),
+        }
+    }
+    let text: String = words.join(" ").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    text.to_lower_camel_case()
 }
 
 /// What an operation is, for naming and messages.
@@ -585,5 +667,44 @@ fn reason(status: Option<u16>) -> String {
         Some(503) => "ServiceUnavailable".into(),
         Some(code) => format!("Status{code}"),
         None => "Default".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every method the runtime defines on `Client` is reserved, so no
+    /// operation can take its name.
+    #[test]
+    fn client_methods_of_the_runtime_are_reserved() {
+        let file = syn::parse_file(include_str!("../../../templates/src/client.rs")).unwrap();
+        let mut defined = Vec::new();
+        for item in file.items {
+            let syn::Item::Impl(block) = item else { continue };
+            let syn::Type::Path(path) = &*block.self_ty else { continue };
+            if !path.path.is_ident("Client") {
+                continue;
+            }
+            for item in block.items {
+                if let syn::ImplItem::Fn(function) = item {
+                    defined.push(function.sig.ident.to_string());
+                }
+            }
+        }
+        assert!(defined.contains(&"execute".to_owned()), "{defined:?}");
+        for name in defined {
+            assert!(CLIENT_METHODS.contains(&name.as_str()), "`Client::{name}` is not in CLIENT_METHODS");
+        }
+    }
+
+    #[test]
+    fn operations_without_an_id_are_named_from_method_and_path() {
+        assert_eq!(derived_operation_id("get", "/das/identity-collectors/{id}"), "getDasIdentityCollectorsById");
+        assert_eq!(
+            derived_operation_id("POST", "/connectors/v1/{scriptName}/source-config"),
+            "postConnectorsV1ByScriptNameSourceConfig"
+        );
+        assert_eq!(derived_operation_id("delete", "/"), "delete");
     }
 }

@@ -5,7 +5,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as S
 
 use super::names::{type_name, value_name, Scope};
 use super::Lowerer;
-use crate::diagnostics::push_pointer;
+use crate::diagnostics::{push_pointer, Kind};
 use crate::ir::{Discriminator, EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
 
 /// A schema or a reference to a component, whichever way `openapiv3` boxes it.
@@ -98,9 +98,11 @@ impl<'a> Lowerer<'a> {
         );
     }
 
-    fn reference_type(&mut self, reference: &str, pointer: &str) -> Type {
+    pub(crate) fn reference_type(&mut self, reference: &str, pointer: &str) -> Type {
         let Some((key, schema)) = self.resolve(reference) else {
-            self.error(pointer, format!("`$ref: {reference}` does not name a schema in `components/schemas`"));
+            let message =
+                format!("`$ref: {reference}` does not name a schema in `components/schemas`: typed as any JSON value");
+            self.warn(Kind::Dropped, pointer, message);
             return Type::Any;
         };
         let ty = Type::Named(self.component_names[key].clone());
@@ -145,10 +147,14 @@ impl<'a> Lowerer<'a> {
                 let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
                 let distinct: std::collections::BTreeSet<&str> = values.iter().copied().collect();
                 if distinct.len() < values.len() {
-                    self.warn(pointer, "`enum` lists a value twice: each value is kept once");
+                    self.warn(Kind::Repaired, pointer, "`enum` lists a value twice: each value is kept once");
                 }
                 if string.enumeration.iter().any(Option::is_none) && !schema.schema_data.nullable {
-                    self.warn(pointer, "`enum` lists `null` but the schema is not `nullable`: treated as nullable");
+                    self.warn(
+                        Kind::Repaired,
+                        pointer,
+                        "`enum` lists `null` but the schema is not `nullable`: treated as nullable",
+                    );
                 }
                 if values.is_empty() {
                     Shape::Plain(Type::String)
@@ -164,7 +170,11 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(SchemaType::Number(_)) => Shape::Plain(Type::F64),
             SchemaKind::Type(SchemaType::Boolean(_)) => {
                 if let Some(serde_json::Value::String(text)) = &schema.schema_data.default {
-                    self.warn(pointer, format!("boolean `default` written as the string {text:?}: read as a boolean"));
+                    self.warn(
+                        Kind::Repaired,
+                        pointer,
+                        format!("boolean `default` written as the string {text:?}: read as a boolean"),
+                    );
                 }
                 Shape::Plain(Type::Bool)
             }
@@ -175,7 +185,11 @@ impl<'a> Lowerer<'a> {
                         self.schema_type(items.into(), &naming.child("Item"), &items_pointer)
                     }
                     None => {
-                        self.warn(pointer, "array without `items`: its items are typed as any JSON value");
+                        self.warn(
+                            Kind::Loosened,
+                            pointer,
+                            "array without `items`: its items are typed as any JSON value",
+                        );
                         Type::Any
                     }
                 };
@@ -215,13 +229,17 @@ impl<'a> Lowerer<'a> {
                 match self.merge_all_of(all_of, naming, pointer) {
                     Some(fields) => Shape::Defined { kind: TypeKind::Struct { fields }, doc },
                     None => {
-                        self.warn(pointer, "`allOf` of parts that are not all objects: typed as any JSON value");
+                        self.warn(
+                            Kind::Loosened,
+                            pointer,
+                            "`allOf` of parts that are not all objects: typed as any JSON value",
+                        );
                         Shape::Plain(Type::Any)
                     }
                 }
             }
             SchemaKind::Not { .. } => {
-                self.warn(pointer, "`not` cannot be expressed in Rust types: typed as any JSON value");
+                self.warn(Kind::Loosened, pointer, "`not` cannot be expressed in Rust types: typed as any JSON value");
                 Shape::Plain(Type::Any)
             }
             SchemaKind::Any(any) => {
@@ -241,7 +259,7 @@ impl<'a> Lowerer<'a> {
                     let message = format!(
                         "`type: {format}` is a format, not a JSON type: read as `type: string, format: {format}`"
                     );
-                    self.warn(pointer, message);
+                    self.warn(Kind::Repaired, pointer, message);
                     return Shape::Plain(Type::String);
                 }
                 Shape::Plain(match any.typ.as_deref() {
@@ -357,7 +375,11 @@ impl<'a> Lowerer<'a> {
         let discriminator = discriminator.and_then(|discriminator| {
             let tagged = self.discriminator(discriminator, variants, &lowered);
             if tagged.is_none() {
-                self.warn(pointer, "`discriminator` ignored: its variants are not all `$ref`s to schemas");
+                self.warn(
+                    Kind::Loosened,
+                    pointer,
+                    "`discriminator` ignored: its variants are not all `$ref`s to schemas",
+                );
             }
             tagged
         });
@@ -393,10 +415,11 @@ impl<'a> Lowerer<'a> {
             let mut values: Vec<String> = discriminator
                 .mapping
                 .iter()
+                // `load` rewrote every mapping that points at a schema to
+                // its component; the others are bare component names.
                 .filter(|(_, target)| {
-                    let last = target.rsplit('/').next().unwrap_or(target);
-                    let stem = [".yaml", ".yml", ".json"].iter().find_map(|ext| last.strip_suffix(ext)).unwrap_or(last);
-                    stem == key
+                    let target = target.strip_prefix("#/components/schemas/").unwrap_or(target);
+                    target.replace("~1", "/").replace("~0", "~") == key
                 })
                 .map(|(value, _)| value.clone())
                 .collect();

@@ -1,37 +1,27 @@
-//! Stage 2: the bundled JSON document as typed `openapiv3` structures.
+//! Finding the node that makes a document fail to deserialise.
+//!
+//! `openapiv3` flattens maps (paths, responses, schema kinds), which hides
+//! where inside them deserialisation failed: these functions find the
+//! deepest node that fails on its own.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diagnostics::{push_pointer, Diagnostic, SpecErrors};
-use crate::load::LoadedSpec;
+use crate::diagnostics::push_pointer;
 
-/// Deserialises the bundled document; a shape error names the file and
-/// pointer of the node that did not fit the OpenAPI 3.0 schema.
-pub fn parse(loaded: &LoadedSpec) -> Result<openapiv3::OpenAPI, SpecErrors> {
-    let document = &loaded.document;
-    let fail = |pointer: &str, message: String| {
-        SpecErrors(vec![Diagnostic { location: loaded.source_map.locate(pointer), message }])
-    };
-    if document.get("openapi").and_then(Value::as_str).is_none_or(|v| !v.starts_with("3.0")) {
-        return Err(fail("/openapi", "only OpenAPI 3.0 documents are supported (`openapi: 3.0.x`)".to_owned()));
-    }
-    match deserialize_at::<openapiv3::OpenAPI>(document, "") {
-        Ok(spec) => Ok(spec),
-        Err(whole) => {
-            // `openapiv3` flattens maps (paths, responses, schema kinds), which
-            // hides where inside them deserialisation failed: find the
-            // deepest node that fails on its own.
-            let (pointer, message) = narrow_document(document).unwrap_or(whole);
-            Err(fail(&pointer, format!("not a valid OpenAPI 3.0 node: {message}")))
-        }
-    }
+/// A node that does not fit the OpenAPI 3.0 schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Failure {
+    /// Its pointer in the bundled document.
+    pub(super) pointer: String,
+    /// What was wrong with it.
+    pub(super) message: String,
+    /// Whether the node is a schema (which can stand for any value instead).
+    pub(super) is_schema: bool,
 }
 
-/// A failure: the pointer of the node, and what was wrong with it.
-type Failure = (String, String);
-
-fn deserialize_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Failure> {
+/// Deserialises `value` as `T`; a failure names the node it happened at.
+pub(super) fn deserialize_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Failure> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let mut at = pointer.to_owned();
         for segment in error.path().iter() {
@@ -42,8 +32,19 @@ fn deserialize_at<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T
                 Segment::Enum { .. } | Segment::Unknown => {}
             }
         }
-        (at, error.into_inner().to_string())
+        Failure { pointer: at, message: error.into_inner().to_string(), is_schema: false }
     })
+}
+
+/// The deepest failing node under `paths` or `components/schemas`, if the
+/// failure is there.
+pub(super) fn narrow_document(document: &Value) -> Option<Failure> {
+    let paths = child(document, "paths", "")
+        .and_then(|(paths, at)| each_entry(paths, &at, |item, at| narrow::<openapiv3::PathItem>(item, at, path_item)));
+    let schemas = child(document, "components", "")
+        .and_then(|(components, at)| child(components, "schemas", &at))
+        .and_then(|(schemas, at)| each_entry(schemas, &at, schema));
+    paths.or(schemas)
 }
 
 /// Tries `T` at `value`; on failure, asks `deeper` for a more precise failure
@@ -71,17 +72,6 @@ fn child<'a>(value: &'a Value, key: &str, pointer: &str) -> Option<(&'a Value, S
     value.get(key).map(|child| (child, push_pointer(pointer, key)))
 }
 
-fn narrow_document(document: &Value) -> Option<Failure> {
-    let paths = child(document, "paths", "")
-        .and_then(|(paths, at)| each_entry(paths, &at, |item, at| narrow::<openapiv3::PathItem>(item, at, path_item)));
-    let schemas = child(document, "components", "")
-        .and_then(|(components, at)| child(components, "schemas", &at))
-        .and_then(|(schemas, at)| {
-            each_entry(schemas, &at, |schema, at| narrow::<openapiv3::Schema>(schema, at, schema_parts))
-        });
-    paths.or(schemas)
-}
-
 fn path_item(item: &Value, pointer: &str) -> Option<Failure> {
     const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let operations = METHODS.iter().find_map(|method| {
@@ -95,8 +85,8 @@ fn parameters(owner: &Value, pointer: &str) -> Option<Failure> {
     let (list, at) = child(owner, "parameters", pointer)?;
     each_entry(list, &at, |parameter, at| {
         narrow::<openapiv3::ReferenceOr<openapiv3::Parameter>>(parameter, at, |parameter, at| {
-            let (schema, at) = child(parameter, "schema", at)?;
-            narrow::<openapiv3::Schema>(schema, &at, schema_parts)
+            let (value, at) = child(parameter, "schema", at)?;
+            schema(value, &at)
         })
     })
 }
@@ -114,23 +104,25 @@ fn content(owner: &Value, pointer: &str) -> Option<Failure> {
     let (media_types, at) = child(owner, "content", pointer)?;
     each_entry(media_types, &at, |media, at| {
         narrow::<openapiv3::MediaType>(media, at, |media, at| {
-            let (schema, at) = child(media, "schema", at)?;
-            narrow::<openapiv3::Schema>(schema, &at, schema_parts)
+            let (value, at) = child(media, "schema", at)?;
+            schema(value, &at)
         })
     })
 }
 
-fn schema_parts(schema: &Value, pointer: &str) -> Option<Failure> {
+/// A failing schema, or the deepest failing schema inside it.
+fn schema(value: &Value, pointer: &str) -> Option<Failure> {
+    let failure = deserialize_at::<openapiv3::ReferenceOr<openapiv3::Schema>>(value, pointer).err()?;
     let nested = |key: &str| {
-        let (value, at) = child(schema, key, pointer)?;
+        let (value, at) = child(value, key, pointer)?;
         match key {
-            "properties" => each_entry(value, &at, |s, at| narrow::<openapiv3::Schema>(s, at, schema_parts)),
-            "allOf" | "oneOf" | "anyOf" => {
-                each_entry(value, &at, |s, at| narrow::<openapiv3::Schema>(s, at, schema_parts))
-            }
+            "properties" | "allOf" | "oneOf" | "anyOf" => each_entry(value, &at, schema),
             "additionalProperties" if value.is_boolean() => None,
-            _ => narrow::<openapiv3::Schema>(value, &at, schema_parts),
+            _ => schema(value, &at),
         }
     };
-    ["properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "not"].into_iter().find_map(nested)
+    let deeper =
+        ["properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "not"].into_iter().find_map(nested);
+    // The schema itself stands in for the failure unless a part of it fails alone.
+    Some(deeper.unwrap_or(Failure { pointer: pointer.to_owned(), message: failure.message, is_schema: true }))
 }

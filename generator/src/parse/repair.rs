@@ -1,0 +1,413 @@
+//! Repairs made before deserialising: what real specs get wrong in known
+//! ways, fixed where the intent is clear, and the parts codegen never reads
+//! dropped so that nothing they contain can fail generation.
+
+use serde_json::{Map, Value};
+
+use super::METHODS;
+use crate::diagnostics::{push_pointer, Kind};
+
+/// Reports a repair: its kind, the bundled pointer, the message.
+type Report<'a> = &'a mut dyn FnMut(Kind, &str, String);
+
+/// Keys codegen never reads that `openapiv3` would still check: examples,
+/// links, callbacks, external docs (extensions are kept as plain values).
+const INERT_KEYS: [&str; 4] = ["examples", "links", "callbacks", "externalDocs"];
+
+/// Component kinds `load` has already inlined wherever they are used.
+const INLINED_COMPONENTS: [&str; 7] =
+    ["parameters", "responses", "requestBodies", "headers", "examples", "links", "callbacks"];
+
+/// Repairs the bundled document in place.
+pub(super) fn repair(document: &mut Value, report: Report<'_>) {
+    let Value::Object(root) = document else { return };
+    info(root, report);
+    root.remove("externalDocs");
+    if let Some(Value::Array(tags)) = root.get_mut("tags") {
+        tags.iter_mut().filter_map(Value::as_object_mut).for_each(texts);
+    }
+    if !root.get("paths").is_some_and(Value::is_object) {
+        report(Kind::Repaired, "/paths", "`paths` is missing or not a map: read as no paths".to_owned());
+        root.insert("paths".to_owned(), Value::Object(Map::new()));
+    }
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        INLINED_COMPONENTS.iter().for_each(|kind| drop(components.remove(*kind)));
+        if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
+            for (name, schema) in schemas.iter_mut() {
+                self::schema(schema, &push_pointer("/components/schemas", name), report);
+            }
+        }
+    }
+    let Some(Value::Object(paths)) = root.get_mut("paths") else { return };
+    for (path, item) in paths.iter_mut() {
+        let pointer = push_pointer("/paths", path);
+        let Value::Object(item) = item else { continue };
+        if let Some(parameters) = item.get_mut("parameters") {
+            self::parameters(parameters, &push_pointer(&pointer, "parameters"), report);
+        }
+        for method in METHODS {
+            if let Some(Value::Object(operation)) = item.get_mut(method) {
+                self::operation(operation, &push_pointer(&pointer, method), report);
+            }
+        }
+    }
+}
+
+/// `info` with a string `title` and `version`, as every generated crate needs.
+fn info(root: &mut Map<String, Value>, report: Report<'_>) {
+    let info = root.entry("info").or_insert_with(|| Value::Object(Map::new()));
+    if !info.is_object() {
+        *info = Value::Object(Map::new());
+    }
+    let Value::Object(info) = info else { return };
+    for (key, fallback) in [("title", "API"), ("version", "")] {
+        let text = match info.get(key) {
+            Some(Value::String(_)) => continue,
+            Some(Value::Number(number)) => number.to_string(),
+            Some(Value::Bool(flag)) => flag.to_string(),
+            _ => fallback.to_owned(),
+        };
+        let message = format!("`info.{key}` is missing or not a string: read as {text:?}");
+        report(Kind::Repaired, &push_pointer("/info", key), message);
+        info.insert(key.to_owned(), Value::String(text));
+    }
+    texts(info);
+    for key in ["contact", "license"] {
+        if info.get(key).is_some_and(|value| !value.is_object()) {
+            info.remove(key);
+        }
+    }
+}
+
+/// `description`, `summary` and `title` written as numbers or booleans are
+/// read as text; anything else there is dropped. INERT_KEYS go too.
+fn texts(object: &mut Map<String, Value>) {
+    for key in ["description", "summary", "title"] {
+        match object.get(key) {
+            None | Some(Value::String(_)) => {}
+            Some(Value::Number(_) | Value::Bool(_)) => {
+                let text = object[key].to_string();
+                object.insert(key.to_owned(), Value::String(text));
+            }
+            Some(_) => drop(object.remove(key)),
+        }
+    }
+    INERT_KEYS.iter().for_each(|key| drop(object.remove(*key)));
+}
+
+fn operation(operation: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
+    texts(operation);
+    if let Some(parameters) = operation.get_mut("parameters") {
+        let body = self::parameters(parameters, &push_pointer(pointer, "parameters"), report);
+        if let Some(body) = body.filter(|_| !operation.contains_key("requestBody")) {
+            operation.insert("requestBody".to_owned(), body);
+        }
+    }
+    if let Some(Value::Object(body)) = operation.get_mut("requestBody") {
+        texts(body);
+        content(body, &push_pointer(pointer, "requestBody"), report);
+    }
+    if !operation.get("responses").is_some_and(Value::is_object) {
+        report(Kind::Repaired, pointer, "operation declares no `responses`: read as none".to_owned());
+        operation.insert("responses".to_owned(), Value::Object(Map::new()));
+    }
+    let Some(Value::Object(responses)) = operation.get_mut("responses") else { return };
+    for (status, response) in responses.iter_mut() {
+        let Value::Object(response) = response else { continue };
+        let pointer = push_pointer(&push_pointer(pointer, "responses"), status);
+        texts(response);
+        // Required by OpenAPI, read by nobody: an absent one is no reason to fail.
+        response.entry("description").or_insert_with(|| Value::String(String::new()));
+        // Response headers are not part of the generated API (yet).
+        response.remove("headers");
+        content(response, &pointer, report);
+    }
+}
+
+/// The schema of every media type of a body or response.
+fn content(owner: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
+    let Some(Value::Object(content)) = owner.get_mut("content") else { return };
+    for (media_type, media) in content.iter_mut() {
+        let Value::Object(media) = media else { continue };
+        let pointer = push_pointer(&push_pointer(pointer, "content"), media_type);
+        INERT_KEYS.iter().for_each(|key| drop(media.remove(*key)));
+        if let Some(schema) = media.get_mut("schema") {
+            self::schema(schema, &push_pointer(&pointer, "schema"), report);
+        }
+    }
+}
+
+/// Repairs a parameter list; Swagger 2's `in: body` and `in: formData`
+/// parameters are taken out and returned as the request body they meant.
+fn parameters(parameters: &mut Value, pointer: &str, report: Report<'_>) -> Option<Value> {
+    let Value::Array(list) = parameters else { return None };
+    let mut body: Option<Value> = None;
+    let mut form = Map::new();
+    let mut form_required = Vec::new();
+    let mut has_file = false;
+    let mut index = 0;
+    let mut position = 0;
+    while index < list.len() {
+        let at = push_pointer(pointer, &position.to_string());
+        position += 1;
+        let Value::Object(parameter) = &mut list[index] else {
+            index += 1;
+            continue;
+        };
+        texts(parameter);
+        match parameter.get("in").and_then(Value::as_str) {
+            Some("path" | "query" | "header" | "cookie") => {
+                swagger2_parameter_schema(parameter, &at, report);
+                if let Some(schema) = parameter.get_mut("schema") {
+                    self::schema(schema, &push_pointer(&at, "schema"), report);
+                }
+                index += 1;
+            }
+            Some("body") => {
+                let schema = parameter.get("schema").cloned().unwrap_or_else(|| Value::Object(Map::new()));
+                let required = parameter.get("required").cloned().unwrap_or(Value::Bool(false));
+                report(Kind::Repaired, &at, "Swagger 2 `in: body` parameter: read as the JSON request body".into());
+                let media = Value::Object(Map::from_iter([("schema".to_owned(), schema)]));
+                let content = Map::from_iter([("application/json".to_owned(), media)]);
+                body = Some(Value::Object(Map::from_iter([
+                    ("content".to_owned(), Value::Object(content)),
+                    ("required".to_owned(), required),
+                ])));
+                list.remove(index);
+            }
+            Some("formData") => {
+                let name = parameter.get("name").and_then(Value::as_str).unwrap_or("value").to_owned();
+                swagger2_parameter_schema(parameter, &at, report);
+                let schema = parameter.get("schema").cloned().unwrap_or_else(|| Value::Object(Map::new()));
+                has_file |= schema.get("format").and_then(Value::as_str) == Some("binary");
+                if parameter.get("required") == Some(&Value::Bool(true)) {
+                    form_required.push(Value::String(name.clone()));
+                }
+                let message = format!("Swagger 2 `in: formData` parameter `{name}`: read as a form field");
+                report(Kind::Repaired, &at, message);
+                form.insert(name, schema);
+                list.remove(index);
+            }
+            other => {
+                let message = format!(
+                    "parameter with `in: {}` is not an OpenAPI 3.0 parameter: dropped",
+                    other.unwrap_or("(none)")
+                );
+                report(Kind::Dropped, &at, message);
+                list.remove(index);
+            }
+        }
+    }
+    if !form.is_empty() {
+        let media_type = if has_file { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+        let mut schema = Map::from_iter([
+            ("type".to_owned(), Value::String("object".to_owned())),
+            ("properties".to_owned(), Value::Object(form)),
+        ]);
+        if !form_required.is_empty() {
+            schema.insert("required".to_owned(), Value::Array(form_required));
+        }
+        let media = Value::Object(Map::from_iter([("schema".to_owned(), Value::Object(schema))]));
+        body = Some(Value::Object(Map::from_iter([(
+            "content".to_owned(),
+            Value::Object(Map::from_iter([(media_type.to_owned(), media)])),
+        )])));
+    }
+    body
+}
+
+/// Schema keywords Swagger 2 wrote on the parameter itself.
+const SWAGGER2_SCHEMA_KEYS: [&str; 12] = [
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+];
+
+/// A Swagger 2 parameter (`type` beside `name`, no `schema`) gets its
+/// `schema`, and `collectionFormat` becomes `style` and `explode`.
+fn swagger2_parameter_schema(parameter: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
+    if parameter.contains_key("schema") || parameter.contains_key("content") || !parameter.contains_key("type") {
+        return;
+    }
+    let mut schema = Map::new();
+    for key in SWAGGER2_SCHEMA_KEYS {
+        if let Some(value) = parameter.remove(key) {
+            schema.insert(key.to_owned(), value);
+        }
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("file") {
+        schema.insert("type".to_owned(), Value::String("string".to_owned()));
+        schema.insert("format".to_owned(), Value::String("binary".to_owned()));
+    }
+    let style = match parameter.remove("collectionFormat").as_ref().and_then(Value::as_str) {
+        Some("csv") => Some(("form", false)),
+        Some("ssv") => Some(("spaceDelimited", false)),
+        Some("pipes") => Some(("pipeDelimited", false)),
+        Some("multi") => Some(("form", true)),
+        _ => None,
+    };
+    if let Some((style, explode)) = style {
+        parameter.insert("style".to_owned(), Value::String(style.to_owned()));
+        parameter.insert("explode".to_owned(), Value::Bool(explode));
+    }
+    report(
+        Kind::Repaired,
+        pointer,
+        "Swagger 2 parameter with `type` and no `schema`: its keywords form the schema".into(),
+    );
+    parameter.insert("schema".to_owned(), Value::Object(schema));
+}
+
+/// Repairs a schema and every schema inside it.
+fn schema(node: &mut Value, pointer: &str, report: Report<'_>) {
+    if let Value::Bool(_) = node {
+        // JSON Schema's `true`/`false` schemas: OpenAPI 3.0 has only objects.
+        report(Kind::Loosened, pointer, "boolean schema: typed as any JSON value".to_owned());
+        *node = Value::Object(Map::new());
+        return;
+    }
+    let Value::Object(schema) = node else { return };
+    if schema.contains_key("$ref") {
+        return;
+    }
+    for key in ["description", "title"] {
+        if schema.get(key).is_some_and(|value| !value.is_string()) {
+            schema.remove(key);
+        }
+    }
+    schema.remove("externalDocs");
+    schema_type(schema, pointer, report);
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(value) = schema.get(exclusive).filter(|value| value.is_number()).cloned() {
+            let message = format!(
+                "`{exclusive}` written as a number (JSON Schema 2019): read as `{bound}` with `{exclusive}: true`"
+            );
+            report(Kind::Repaired, &push_pointer(pointer, exclusive), message);
+            schema.insert(bound.to_owned(), value);
+            schema.insert(exclusive.to_owned(), Value::Bool(true));
+        }
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("string") {
+        if let Some(Value::Array(values)) = schema.get_mut("enum") {
+            if values.iter().any(|value| value.is_number() || value.is_boolean()) {
+                for value in values.iter_mut().filter(|value| value.is_number() || value.is_boolean()) {
+                    *value = Value::String(value.to_string());
+                }
+                let message = "string `enum` lists numbers or booleans: read as their text".to_owned();
+                report(Kind::Repaired, &push_pointer(pointer, "enum"), message);
+            }
+        }
+    }
+    if schema.get("required").is_some_and(|required| !required.is_array()) {
+        // A property's own `required: true` is moved to its parent below.
+        schema.remove("required");
+    }
+    required_properties(schema, pointer, report);
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            self::schema(property, &push_pointer(&push_pointer(pointer, "properties"), name), report);
+        }
+    }
+    for key in ["items", "not"] {
+        if let Some(inner) = schema.get_mut(key) {
+            self::schema(inner, &push_pointer(pointer, key), report);
+        }
+    }
+    if let Some(inner) = schema.get_mut("additionalProperties").filter(|inner| inner.is_object()) {
+        self::schema(inner, &push_pointer(pointer, "additionalProperties"), report);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(parts)) = schema.get_mut(key) {
+            for (index, part) in parts.iter_mut().enumerate() {
+                self::schema(part, &push_pointer(&push_pointer(pointer, key), &index.to_string()), report);
+            }
+        }
+    }
+}
+
+/// `type: file` (Swagger 2), `type: [x, "null"]` and `type: "null"`
+/// (JSON Schema) in the form OpenAPI 3.0 has.
+fn schema_type(schema: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
+    let at = push_pointer(pointer, "type");
+    match schema.get("type").cloned() {
+        Some(Value::String(kind)) if kind == "file" => {
+            report(Kind::Repaired, &at, "Swagger 2 `type: file`: read as `type: string, format: binary`".into());
+            schema.insert("type".to_owned(), Value::String("string".to_owned()));
+            schema.insert("format".to_owned(), Value::String("binary".to_owned()));
+        }
+        Some(Value::String(kind)) if kind == "null" => {
+            report(Kind::Repaired, &at, "`type: null`: read as a nullable value".into());
+            schema.remove("type");
+            schema.insert("nullable".to_owned(), Value::Bool(true));
+        }
+        Some(Value::Array(kinds)) => {
+            let named: Vec<&str> = kinds.iter().filter_map(Value::as_str).filter(|kind| *kind != "null").collect();
+            let nullable = kinds.iter().any(|kind| kind.as_str() == Some("null"));
+            match named.as_slice() {
+                [only] => {
+                    report(Kind::Repaired, &at, format!("`type` written as a list: read as `type: {only}`"));
+                    schema.insert("type".to_owned(), Value::String((*only).to_owned()));
+                }
+                _ => {
+                    report(Kind::Loosened, &at, "`type` lists several types: typed as any JSON value".into());
+                    schema.remove("type");
+                }
+            }
+            if nullable {
+                schema.insert("nullable".to_owned(), Value::Bool(true));
+            }
+        }
+        Some(Value::String(_)) | None => {}
+        Some(_) => {
+            report(Kind::Loosened, &at, "`type` is not a string: typed as any JSON value".into());
+            schema.remove("type");
+        }
+    }
+}
+
+/// Swagger 2's `required: true` on a property schema makes it required in
+/// its parent, as OpenAPI 3.0's `required` list says.
+fn required_properties(schema: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
+    let Some(Value::Object(properties)) = schema.get_mut("properties") else { return };
+    let mut newly_required = Vec::new();
+    for (name, property) in properties.iter_mut() {
+        let Value::Object(property) = property else { continue };
+        match property.get("required") {
+            Some(Value::Bool(flag)) => {
+                let flag = *flag;
+                property.remove("required");
+                let at = push_pointer(&push_pointer(&push_pointer(pointer, "properties"), name), "required");
+                let message = format!(
+                    "`required: {flag}` on a property schema (a Swagger 2 habit): {}",
+                    if flag { "the property is required in its parent" } else { "dropped" }
+                );
+                report(Kind::Repaired, &at, message);
+                if flag {
+                    newly_required.push(name.clone());
+                }
+            }
+            Some(Value::Array(_)) | None => {}
+            Some(_) => drop(property.remove("required")),
+        }
+    }
+    if newly_required.is_empty() {
+        return;
+    }
+    let required = schema.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(list) = required {
+        for name in newly_required {
+            if !list.iter().any(|existing| existing.as_str() == Some(name.as_str())) {
+                list.push(Value::String(name));
+            }
+        }
+    }
+}
