@@ -536,6 +536,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "allows_experimental",
     "execute",
+    "send_once",
     "url",
     "clone",
     "clone_from",
