@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use reqwest::StatusCode;
 use tracing::Instrument;
 use url::Url;
@@ -150,9 +150,24 @@ impl Client {
         let operation = request.operation_id;
         let mut builder = self.inner.http.request(request.method.clone(), url).headers(request.headers.clone());
         builder = builder.header(AUTHORIZATION, bearer(token.secret())?);
+        if !request.cookies.is_empty() {
+            let cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            builder = builder.header(COOKIE, cookies.join("; "));
+        }
         builder = match &request.body {
             Body::Empty => builder,
-            Body::Bytes { content_type, bytes } => builder.header(CONTENT_TYPE, *content_type).body(bytes.clone()),
+            Body::Bytes { content_type, bytes } => {
+                builder.header(CONTENT_TYPE, content_type.as_ref()).body(bytes.clone())
+            }
+            Body::File { content_type, path } => {
+                let unreadable = |error: std::io::Error| Error::InvalidRequest {
+                    operation,
+                    message: format!("cannot read {}: {error}", path.display()),
+                };
+                let file = tokio::fs::File::open(path).await.map_err(unreadable)?;
+                let length = file.metadata().await.map_err(unreadable)?.len();
+                builder.header(CONTENT_TYPE, content_type.as_ref()).header(CONTENT_LENGTH, length).body(file)
+            }
             Body::Multipart(form) => builder.multipart(form.to_reqwest(operation)?),
         };
         let transport = |source: reqwest::Error| {

@@ -25,7 +25,7 @@ pub use error::{ApiError, AuthError, DecodeError, Error, ErrorDetails};
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use models::*;
 pub use paginate::Items;
-pub use request::FilePart;
+pub use request::{FilePart, Upload};
 pub use response::Response;
 pub use retry::RetryPolicy;
 

@@ -327,6 +327,8 @@ impl UpdateConnector {
     }
 
     /// The patch operations to apply to the connector.
+    ///
+    /// Sent as `application/json-patch+json`.
     pub fn body(
         mut self,
         body: ::std::vec::Vec<crate::models::JsonPatchOperation>,
@@ -701,6 +703,8 @@ impl CreateCustomConnector {
     pub const OPERATION_ID: &'static str = "createCustomConnector";
 
     /// The request body.
+    ///
+    /// Sent as `application/json`.
     pub fn body(mut self, body: crate::models::V3CreateConnectorDto) -> Self {
         self.body = body;
         self

@@ -37,6 +37,64 @@ pub(crate) fn json_text<T: serde::Serialize>(operation_id: &'static str, value: 
     })
 }
 
+/// How an array or object value becomes text in a query string or a form
+/// body: OpenAPI's `style` and `explode`.
+#[allow(dead_code, reason = "each spec uses only some styles")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `form`: exploded, a pair per array item (`a=1&a=2`) or object property
+    /// (`x=1&y=2`); else one pair, comma-separated (`a=1,2`, `a=x,1,y,2`).
+    Form { explode: bool },
+    /// `spaceDelimited`: array items joined by spaces.
+    SpaceDelimited,
+    /// `pipeDelimited`: array items joined by `|`.
+    PipeDelimited,
+    /// `deepObject`: a pair per object property, `name[property]=value`.
+    DeepObject,
+    /// The value's JSON text (objects in a form body, unless an `encoding` says otherwise).
+    Json,
+}
+
+/// The name/value pairs a value is sent as, by OpenAPI's style rules;
+/// `None` (JSON `null`) sends nothing. Scalars are their text; items or
+/// properties that are themselves arrays or objects are their JSON text.
+#[allow(dead_code, reason = "used only by specs with query parameters or form bodies")]
+pub(crate) fn style_pairs(name: &str, value: &serde_json::Value, style: Style) -> Vec<(String, String)> {
+    use serde_json::Value;
+    fn text(value: &Value) -> String {
+        match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+    let pair = |value: String| vec![(name.to_owned(), value)];
+    match (value, style) {
+        (Value::Null, _) => Vec::new(),
+        (Value::Array(_) | Value::Object(_), Style::Json) => pair(value.to_string()),
+        (Value::Array(items), Style::Form { explode: true }) => {
+            items.iter().map(|item| (name.to_owned(), text(item))).collect()
+        }
+        (Value::Array(items), style) => {
+            let separator = match style {
+                Style::SpaceDelimited => " ",
+                Style::PipeDelimited => "|",
+                _ => ",",
+            };
+            pair(items.iter().map(text).collect::<Vec<_>>().join(separator))
+        }
+        (Value::Object(properties), Style::DeepObject) => {
+            properties.iter().map(|(key, value)| (format!("{name}[{key}]"), text(value))).collect()
+        }
+        (Value::Object(properties), Style::Form { explode: true }) => {
+            properties.iter().map(|(key, value)| (key.clone(), text(value))).collect()
+        }
+        (Value::Object(properties), _) => {
+            pair(properties.iter().flat_map(|(key, value)| [key.clone(), text(value)]).collect::<Vec<_>>().join(","))
+        }
+        (scalar, _) => pair(text(scalar)),
+    }
+}
+
 /// One request, described by a generated operation.
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
@@ -44,8 +102,10 @@ pub(crate) struct Request {
     pub(crate) method: Method,
     /// Path below the API base, already encoded, starting with `/`.
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(std::borrow::Cow<'static, str>, String)>,
     pub(crate) headers: HeaderMap,
+    /// Cookie parameters, sent together in one `Cookie` header.
+    pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Body,
 }
 
@@ -53,10 +113,16 @@ pub(crate) struct Request {
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     Empty,
-    #[allow(dead_code, reason = "used only by specs with JSON request bodies")]
+    #[allow(dead_code, reason = "used only by specs with JSON, form, text or binary request bodies")]
     Bytes {
-        content_type: &'static str,
+        content_type: std::borrow::Cow<'static, str>,
         bytes: Bytes,
+    },
+    /// A file on disk, opened afresh and streamed for every attempt.
+    #[allow(dead_code, reason = "used only by specs with binary request bodies")]
+    File {
+        content_type: std::borrow::Cow<'static, str>,
+        path: std::path::PathBuf,
     },
     #[allow(dead_code, reason = "used only by specs with multipart request bodies")]
     Multipart(Form),
@@ -64,7 +130,15 @@ pub(crate) enum Body {
 
 impl Request {
     pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
-        Self { operation_id, method, path, query: Vec::new(), headers: HeaderMap::new(), body: Body::Empty }
+        Self {
+            operation_id,
+            method,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+        }
     }
 
     /// Sets the media type the operation expects back.
@@ -76,8 +150,43 @@ impl Request {
     /// Adds a query parameter; a value appears in the URL as its `Display` text.
     #[allow(dead_code, reason = "used only by specs with query parameters")]
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.query.push((name, value.to_string()));
+        self.query.push((name.into(), value.to_string()));
         self
+    }
+
+    /// Adds a query parameter whose value is an array or object, written by `style`.
+    #[allow(dead_code, reason = "used only by specs with array or object query parameters")]
+    pub(crate) fn query_styled<T: serde::Serialize>(
+        mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) -> Result<Self, Error> {
+        let value = self.to_value(value)?;
+        for (key, text) in style_pairs(name, &value, style) {
+            self.query.push((key.into(), text));
+        }
+        Ok(self)
+    }
+
+    /// Adds a cookie parameter; a value that could end the cookie or the header is refused.
+    #[allow(dead_code, reason = "used only by specs with cookie parameters")]
+    pub(crate) fn cookie(mut self, name: &'static str, value: impl ToString) -> Result<Self, Error> {
+        let value = value.to_string();
+        // RFC 6265's cookie-octet: no controls, whitespace, `"`, `,`, `;` or `\`.
+        if value.chars().any(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | ',' | ';' | '\\')) {
+            let message = format!("cookie `{name}` has a value that is not allowed in a cookie");
+            return Err(Error::InvalidRequest { operation: self.operation_id, message });
+        }
+        self.cookies.push((name, value));
+        Ok(self)
+    }
+
+    fn to_value<T: serde::Serialize>(&self, value: &T) -> Result<serde_json::Value, Error> {
+        serde_json::to_value(value).map_err(|error| Error::InvalidRequest {
+            operation: self.operation_id,
+            message: format!("a value cannot be written: {error}"),
+        })
     }
 
     /// Adds a header parameter; values that could split the header are refused.
@@ -99,8 +208,56 @@ impl Request {
             operation: self.operation_id,
             message: format!("the body cannot be written as JSON: {error}"),
         })?;
-        self.body = Body::Bytes { content_type, bytes: Bytes::from(bytes) };
+        self.body = Body::Bytes { content_type: content_type.into(), bytes: Bytes::from(bytes) };
         Ok(self)
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body: each property of the
+    /// object `body` is a pair (or several), written by its `styles` entry, or
+    /// by default arrays exploded and objects as JSON text; properties in
+    /// name order, absent ones left out.
+    #[allow(dead_code, reason = "used only by specs with form request bodies")]
+    pub(crate) fn form<T: serde::Serialize>(
+        mut self,
+        content_type: &'static str,
+        body: &T,
+        styles: &[(&'static str, Style)],
+    ) -> Result<Self, Error> {
+        let value = self.to_value(body)?;
+        let serde_json::Value::Object(properties) = value else {
+            let message = "a form body must be an object".to_owned();
+            return Err(Error::InvalidRequest { operation: self.operation_id, message });
+        };
+        let mut pairs = Vec::new();
+        for (name, value) in &properties {
+            let default = if value.is_object() { Style::Json } else { Style::Form { explode: true } };
+            let style = styles.iter().find(|(styled, _)| styled == name).map_or(default, |(_, style)| *style);
+            pairs.extend(style_pairs(name, value, style));
+        }
+        let text = serde_urlencoded::to_string(&pairs).map_err(|error| Error::InvalidRequest {
+            operation: self.operation_id,
+            message: format!("the form cannot be encoded: {error}"),
+        })?;
+        self.body = Body::Bytes { content_type: content_type.into(), bytes: Bytes::from(text) };
+        Ok(self)
+    }
+
+    /// Sets a text body (`text/plain`, `text/csv`, ...).
+    #[allow(dead_code, reason = "used only by specs with text request bodies")]
+    pub(crate) fn text(mut self, content_type: &'static str, text: String) -> Self {
+        self.body = Body::Bytes { content_type: content_type.into(), bytes: Bytes::from(text) };
+        self
+    }
+
+    /// Sets a binary body; the upload's own content type wins over the spec's.
+    #[allow(dead_code, reason = "used only by specs with binary request bodies")]
+    pub(crate) fn upload(mut self, content_type: &'static str, upload: Upload) -> Self {
+        let content_type = upload.content_type.map_or(std::borrow::Cow::Borrowed(content_type), Into::into);
+        self.body = match upload.source {
+            UploadSource::Bytes(bytes) => Body::Bytes { content_type, bytes },
+            UploadSource::File(path) => Body::File { content_type, path },
+        };
+        self
     }
 
     /// Sets a `multipart/form-data` body.
@@ -176,6 +333,59 @@ impl Form {
             form = form.part(name.clone(), part);
         }
         Ok(form)
+    }
+}
+
+/// A binary request body: bytes in memory, or a file on disk that is
+/// streamed (never read whole into memory) and opened afresh for every
+/// attempt, so a retry sends it again from the start.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    source: UploadSource,
+    content_type: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum UploadSource {
+    Bytes(Bytes),
+    File(std::path::PathBuf),
+}
+
+impl Upload {
+    /// A body holding `bytes`.
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
+        Self { source: UploadSource::Bytes(bytes.into()), content_type: None }
+    }
+
+    /// A body streamed from the file at `path`, which is opened only when
+    /// the request is sent.
+    pub fn from_path(path: impl Into<std::path::PathBuf>) -> Self {
+        Self { source: UploadSource::File(path.into()), content_type: None }
+    }
+
+    /// Sends the body with this content type instead of the one the
+    /// operation declares (for operations that accept any, such as `*/*`).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+impl From<Bytes> for Upload {
+    fn from(bytes: Bytes) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<Vec<u8>> for Upload {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<&'static [u8]> for Upload {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::from_bytes(bytes)
     }
 }
 

@@ -106,6 +106,8 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie, in the `Cookie` header.
+    Cookie,
 }
 
 /// One parameter of an operation.
@@ -140,7 +142,28 @@ pub enum Encoding {
     Text,
     /// An array: the parameter repeated, one item's text each (`form`, exploded).
     TextEach,
+    /// An array or object written by another OpenAPI style.
+    Styled(Style),
     /// A structured value: its JSON text.
+    Json,
+}
+
+/// OpenAPI's `style` and `explode` for an array or object value in a query
+/// string or a form body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `form`: exploded, a pair per item or property; else comma-separated.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`: `name[property]=value`.
+    DeepObject,
+    /// The value's JSON text.
     Json,
 }
 
@@ -177,6 +200,40 @@ pub enum RequestBody {
         /// `description`.
         description: Option<String>,
     },
+    /// An `application/x-www-form-urlencoded` form: an object whose
+    /// properties become name/value pairs.
+    Form {
+        /// The exact media type to send as `Content-Type`.
+        content_type: String,
+        /// The body's type (an object).
+        ty: Type,
+        /// Whether the body must be given.
+        required: bool,
+        /// Properties the spec's `encoding` gives a style, by wire name.
+        styles: Vec<(String, Style)>,
+        /// `description`.
+        description: Option<String>,
+    },
+    /// Text (`text/plain`, `text/csv`...), given as a `String`.
+    Text {
+        /// The exact media type to send as `Content-Type`.
+        content_type: String,
+        /// Whether the body must be given.
+        required: bool,
+        /// `description`.
+        description: Option<String>,
+    },
+    /// Raw bytes (`application/octet-stream`, images, `*/*`...), given as
+    /// bytes or a file streamed from disk.
+    Binary {
+        /// The media type to send when the caller names none; a concrete
+        /// type, `application/octet-stream` for wildcards.
+        content_type: String,
+        /// Whether the body must be given.
+        required: bool,
+        /// `description`.
+        description: Option<String>,
+    },
     /// A `multipart/form-data` form.
     Multipart {
         /// The form's parts.
@@ -186,6 +243,28 @@ pub enum RequestBody {
         /// `description`.
         description: Option<String>,
     },
+}
+
+impl RequestBody {
+    /// Whether the caller must give the body, when it is one value
+    /// (multipart forms are given part by part).
+    pub fn is_required_value(&self) -> bool {
+        match self {
+            RequestBody::Json { required, .. }
+            | RequestBody::Form { required, .. }
+            | RequestBody::Text { required, .. }
+            | RequestBody::Binary { required, .. } => *required,
+            RequestBody::Multipart { .. } => false,
+        }
+    }
+
+    /// The model the body holds, for JSON and form bodies.
+    pub fn model(&self) -> Option<&Type> {
+        match self {
+            RequestBody::Json { ty, .. } | RequestBody::Form { ty, .. } => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 /// One part of a multipart form.

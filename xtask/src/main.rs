@@ -79,12 +79,18 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate { check, spec, out, spec_root, allow_refs_outside_spec, keep_going, crate_name } => {
             let root = generate::workspace_root();
-            let spec = spec.unwrap_or_else(|| root.join("spec/openapi.yaml"));
-            let out = out.unwrap_or_else(|| root.join("generated-client"));
             let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
             let options =
                 generate::Options { allow_outside_root: allow_refs_outside_spec, spec_root, keep_going, crate_name };
-            generate::run(&spec, &out, mode, options)
+            match (spec, out) {
+                // The checked-in crates: the client, and the kitchen sink its tests execute.
+                (None, None) => generate::run_checked_in(mode, &options),
+                (spec, out) => {
+                    let spec = spec.unwrap_or_else(|| root.join(generate::CHECKED_IN[0].spec));
+                    let out = out.unwrap_or_else(|| root.join(generate::CHECKED_IN[0].out));
+                    generate::run(&spec, &out, mode, options)
+                }
+            }
         }
         Command::Conformance { spec, crate_name, out, build_times } => {
             conformance::run(&spec, &crate_name, out, build_times)

@@ -230,7 +230,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub use futures_util::{Stream, StreamExt, TryStreamExt};
         #models
         pub use paginate::Items;
-        pub use request::FilePart;
+        pub use request::{FilePart, Upload};
         pub use response::Response;
         pub use retry::RetryPolicy;
 

@@ -7,7 +7,7 @@ use super::docs::{doc, doc_paragraphs};
 use super::{ident, rust_type};
 use crate::ir::{
     Api, Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
-    ResponseContent, Segment, Tag, Type,
+    ResponseContent, Segment, Style, Tag, Type,
 };
 
 /// `operations/mod.rs` of an API split by tag: one gated module per tag,
@@ -78,12 +78,38 @@ struct Input {
 
 fn inputs(operation: &Operation) -> Vec<Input> {
     let mut inputs: Vec<Input> = operation.params.iter().map(param_input).collect();
+    let body_input = |ty: TokenStream,
+                      arg: TokenStream,
+                      convert: TokenStream,
+                      required: bool,
+                      description: &Option<String>,
+                      note: &str| {
+        let text = description.as_deref().unwrap_or("The request body.");
+        let docs = doc_paragraphs([Some(text), Some(note)]);
+        Input { field: format_ident!("body"), ty, arg, convert, required, docs }
+    };
     match &operation.body {
-        Some(RequestBody::Json { ty, required, description, .. }) => {
-            let field = format_ident!("body");
-            let (arg, convert) = (rust_type(ty), quote!(body));
-            let docs = doc(description.as_deref().unwrap_or("The request body."));
-            inputs.push(Input { field, ty: rust_type(ty), arg, convert, required: *required, docs });
+        Some(RequestBody::Json { ty, required, description, content_type }) => {
+            let note = format!("Sent as `{content_type}`.");
+            inputs.push(body_input(rust_type(ty), rust_type(ty), quote!(body), *required, description, &note));
+        }
+        Some(RequestBody::Form { ty, required, description, content_type, .. }) => {
+            let note = format!("Sent as `{content_type}`: each property a name/value pair.");
+            inputs.push(body_input(rust_type(ty), rust_type(ty), quote!(body), *required, description, &note));
+        }
+        Some(RequestBody::Text { required, description, content_type }) => {
+            let note = format!("Sent as `{content_type}`.");
+            let string = quote!(::std::string::String);
+            let arg = quote!(impl ::std::convert::Into<::std::string::String>);
+            inputs.push(body_input(string, arg, quote!(body.into()), *required, description, &note));
+        }
+        Some(RequestBody::Binary { required, description, content_type }) => {
+            let note = format!(
+                "Sent as raw bytes, `{content_type}` unless the [`Upload`](crate::Upload) names another content type; \
+                 a file is streamed from disk."
+            );
+            let arg = quote!(impl ::std::convert::Into<crate::Upload>);
+            inputs.push(body_input(quote!(crate::Upload), arg, quote!(body.into()), *required, description, &note));
         }
         Some(RequestBody::Multipart { parts, .. }) => inputs.extend(parts.iter().map(part_input)),
         None => {}
@@ -99,10 +125,10 @@ pub(crate) fn signature(operation: &Operation) -> String {
     let mut required: Vec<&str> =
         operation.params.iter().filter(|p| p.required).map(|p| p.field_name.as_str()).collect();
     match &operation.body {
-        Some(RequestBody::Json { required: true, .. }) => required.push("body"),
         Some(RequestBody::Multipart { parts, .. }) => {
             required.extend(parts.iter().filter(|part| part.required).map(|part| part.field_name.as_str()));
         }
+        Some(body) if body.is_required_value() => required.push("body"),
         _ => {}
     }
     format!("{}({})", operation.method_name, required.join(", "))
@@ -118,6 +144,7 @@ fn param_input(param: &Param) -> Input {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     };
     let mut notes = vec![format!("Sent as the `{}` {place} parameter.", param.wire_name)];
     if let Some(default) = &param.default {
@@ -327,6 +354,20 @@ fn send(operation: &Operation) -> TokenStream {
                 ::std::option::Option::None => request,
             };
         },
+        Some(RequestBody::Form { content_type, required, styles, .. }) => {
+            let styles = styles.iter().map(|(name, style)| {
+                let style = style_tokens(*style);
+                quote!((#name, #style))
+            });
+            let styles = quote!(&[#( #styles ),*]);
+            optional_body(*required, quote!(request.form(#content_type, body, #styles)?), quote!(&self.body))
+        }
+        Some(RequestBody::Text { content_type, required, .. }) => {
+            optional_body(*required, quote!(request.text(#content_type, body)), quote!(self.body))
+        }
+        Some(RequestBody::Binary { content_type, required, .. }) => {
+            optional_body(*required, quote!(request.upload(#content_type, body)), quote!(self.body))
+        }
         Some(RequestBody::Multipart { parts, free_form, .. }) => multipart(parts, *free_form),
     };
     let returns_doc = match &operation.success.content {
@@ -354,6 +395,31 @@ fn send(operation: &Operation) -> TokenStream {
             let response = self.client.execute(request).await?;
             response.#decode(Self::decode_error)
         }
+    }
+}
+
+/// `let request = ...` with a body bound as `body`, when there is one.
+fn optional_body(required: bool, set: TokenStream, field: TokenStream) -> TokenStream {
+    if required {
+        quote!(let request = { let body = #field; #set };)
+    } else {
+        quote! {
+            let request = match #field {
+                ::std::option::Option::Some(body) => #set,
+                ::std::option::Option::None => request,
+            };
+        }
+    }
+}
+
+/// The runtime's `Style` value for an IR style.
+fn style_tokens(style: Style) -> TokenStream {
+    match style {
+        Style::Form { explode } => quote!(crate::request::Style::Form { explode: #explode }),
+        Style::SpaceDelimited => quote!(crate::request::Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(crate::request::Style::PipeDelimited),
+        Style::DeepObject => quote!(crate::request::Style::DeepObject),
+        Style::Json => quote!(crate::request::Style::Json),
     }
 }
 
@@ -465,12 +531,27 @@ fn add_param(param: &Param) -> TokenStream {
         ParamLocation::Header => param.wire_name.to_ascii_lowercase(),
         _ => param.wire_name.clone(),
     };
+    if let Encoding::Styled(style) = param.encoding {
+        let style = style_tokens(style);
+        let set = quote!(request.query_styled(#wire, value, #style)?);
+        return if param.required {
+            quote!(let request = { let value = &self.#field; #set };)
+        } else {
+            quote! {
+                let request = match &self.#field {
+                    ::std::option::Option::Some(value) => #set,
+                    ::std::option::Option::None => request,
+                };
+            }
+        };
+    }
     let text = match param.encoding {
         Encoding::Json => quote!(crate::request::json_text(Self::OPERATION_ID, value)?),
-        Encoding::Text | Encoding::TextEach => quote!(value),
+        _ => quote!(value),
     };
     let single = match param.location {
         ParamLocation::Header => quote!(request.header(#wire, #text)?),
+        ParamLocation::Cookie => quote!(request.cookie(#wire, #text)?),
         _ => quote!(request.query(#wire, #text)),
     };
     let each = match param.encoding {

@@ -190,9 +190,7 @@ fn split_by_tag(
 fn operation_types(operation: &crate::ir::Operation) -> BTreeSet<String> {
     use crate::ir::{RequestBody, ResponseContent};
     let mut types: Vec<&Type> = operation.params.iter().map(|param| &param.ty).collect();
-    if let Some(RequestBody::Json { ty, .. }) = &operation.body {
-        types.push(ty);
-    }
+    types.extend(operation.body.as_ref().and_then(RequestBody::model));
     if let ResponseContent::Json { ty, .. } = &operation.success.content {
         types.push(ty);
     }

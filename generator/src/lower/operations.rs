@@ -9,7 +9,7 @@ use super::Lowerer;
 use crate::diagnostics::{push_pointer, Kind};
 use crate::ir::{
     Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
-    ResponseContent, Segment, SuccessResponse, Type,
+    ResponseContent, Segment, Style, SuccessResponse, Type,
 };
 
 impl Lowerer<'_> {
@@ -170,15 +170,13 @@ impl Lowerer<'_> {
         pointer: &str,
         field_scope: &mut Scope,
     ) -> Option<Param> {
-        let (data, location) = match parameter {
-            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
-            Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
-            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
-            Parameter::Cookie { parameter_data, .. } => {
-                let message = format!("cookie parameter `{}` is not supported and is left out", parameter_data.name);
-                self.warn(Kind::Loosened, pointer, message);
-                return None;
+        let (data, location, query_style) = match parameter {
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, None),
+            Parameter::Query { parameter_data, style, .. } => {
+                (parameter_data, ParamLocation::Query, Some(query_style(style, parameter_data.explode)))
             }
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, None),
+            Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, None),
         };
         let (ty, default, bounds, maximum) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
@@ -215,9 +213,12 @@ impl Lowerer<'_> {
             },
             ty => ty,
         };
-        let encoding = match &ty {
-            Type::Array(item) if self.is_text(item) => Encoding::TextEach,
-            ty if self.is_text(ty) => Encoding::Text,
+        let encoding = match (&ty, query_style) {
+            (ty, _) if self.is_text(ty) => Encoding::Text,
+            // Arrays of scalars and objects in the query string follow their style.
+            (Type::Array(item), Some(Style::Form { explode: true }) | None) if self.is_text(item) => Encoding::TextEach,
+            (Type::Array(item), Some(style)) if self.is_text(item) => Encoding::Styled(style),
+            (ty, Some(style)) if self.is_object(ty) => Encoding::Styled(style),
             _ => Encoding::Json,
         };
         Some(Param {
@@ -236,6 +237,19 @@ impl Lowerer<'_> {
             maximum,
             encoding,
         })
+    }
+
+    /// Whether a value of this type is a JSON object (a struct or a map).
+    fn is_object(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Map(_) => true,
+            Type::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(crate::ir::TypeKind::Struct { .. }) => true,
+                Some(crate::ir::TypeKind::Alias { ty }) => self.is_object(ty),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// Whether a value of this type is written as its `Display` text.
@@ -367,26 +381,52 @@ impl Lowerer<'_> {
     ) -> Option<RequestBody> {
         let pointer = push_pointer(&push_pointer(context.pointer, "requestBody"), "content");
         let description = body.description.clone();
-        if let Some((media_type, media)) = body.content.iter().find(|(media_type, _)| is_json(media_type)) {
-            let media_pointer = push_pointer(&pointer, media_type);
-            let naming = Naming::new(format!("{}Request", type_name(context.operation_id)));
-            let ty = self.media_type(media, &naming, &media_pointer);
-            return Some(RequestBody::Json {
-                content_type: media_type.clone(),
-                ty,
-                required: body.required,
-                description,
-            });
-        }
-        if let Some(media) = body.content.get("multipart/form-data") {
-            let media_pointer = push_pointer(&pointer, "multipart/form-data");
-            let parts = self.multipart_parts(media, &media_pointer, field_scope);
-            let free_form = parts.is_empty();
-            return Some(RequestBody::Multipart { parts, description, free_form });
-        }
-        let media_types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        self.error(&pointer, format!("request body media types {media_types:?} are not supported yet"));
-        None
+        let required = body.required;
+        // Several media types: the first by MediaKind's order of preference.
+        let Some((kind, media_type, media)) = body
+            .content
+            .iter()
+            .map(|(media_type, media)| (MediaKind::of(media_type), media_type, media))
+            .min_by_key(|(kind, _, _)| *kind)
+        else {
+            self.warn(Kind::Loosened, &pointer, "request body declares no media type: the client sends none");
+            return None;
+        };
+        let media_pointer = push_pointer(&pointer, media_type);
+        let content_type = media_type.clone();
+        let naming = Naming::new(format!("{}Request", type_name(context.operation_id)));
+        Some(match kind {
+            MediaKind::Json => {
+                let ty = self.media_type(media, &naming, &media_pointer);
+                RequestBody::Json { content_type, ty, required, description }
+            }
+            MediaKind::Form => {
+                let ty = self.media_type(media, &naming, &media_pointer);
+                let styles = media
+                    .encoding
+                    .iter()
+                    .filter_map(|(name, encoding)| {
+                        let style = encoding.style.as_ref().map(|style| query_style(style, Some(encoding.explode)));
+                        let json = encoding.content_type.as_deref().is_some_and(is_json);
+                        let style = style.or(json.then_some(Style::Json))?;
+                        Some((name.clone(), style))
+                    })
+                    .collect();
+                RequestBody::Form { content_type, ty, required, styles, description }
+            }
+            MediaKind::Multipart => {
+                let parts = self.multipart_parts(media, &media_pointer, field_scope);
+                let free_form = parts.is_empty();
+                RequestBody::Multipart { parts, description, free_form }
+            }
+            MediaKind::Text => RequestBody::Text { content_type, required, description },
+            MediaKind::Binary => {
+                // A wildcard cannot be a `Content-Type`; the caller may name the real one.
+                let content_type =
+                    if content_type.contains('*') { "application/octet-stream".to_owned() } else { content_type };
+                RequestBody::Binary { content_type, required, description }
+            }
+        })
     }
 
     fn multipart_parts(&mut self, media: &MediaType, pointer: &str, field_scope: &mut Scope) -> Vec<MultipartPart> {
@@ -575,6 +615,45 @@ pub(crate) struct OperationContext<'a> {
     pointer: &'a str,
     item_pointer: &'a str,
     operation_id: &'a str,
+}
+
+/// How a request body of a media type is written, in order of preference
+/// when an operation offers several: JSON (typed, and what most clients
+/// send), then a URL-encoded form, a multipart form, text, and raw bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MediaKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Binary,
+}
+
+impl MediaKind {
+    fn of(media_type: &str) -> MediaKind {
+        let essence = media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase();
+        if is_json(&essence) {
+            MediaKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            MediaKind::Form
+        } else if essence == "multipart/form-data" || essence == "multipart/mixed" {
+            MediaKind::Multipart
+        } else if is_text(&essence) {
+            MediaKind::Text
+        } else {
+            MediaKind::Binary
+        }
+    }
+}
+
+/// OpenAPI's query `style` with its `explode` (which defaults to true for `form`).
+fn query_style(style: &openapiv3::QueryStyle, explode: Option<bool>) -> Style {
+    match style {
+        openapiv3::QueryStyle::Form => Style::Form { explode: explode.unwrap_or(true) },
+        openapiv3::QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => Style::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => Style::DeepObject,
+    }
 }
 
 /// Media types whose bodies are text, returned as `String`.

@@ -60,6 +60,7 @@ fn info(root: &mut Map<String, Value>, report: Report<'_>) {
         *info = Value::Object(Map::new());
     }
     let Value::Object(info) = info else { return };
+    texts(info);
     for (key, fallback) in [("title", "API"), ("version", "")] {
         let text = match info.get(key) {
             Some(Value::String(_)) => continue,
@@ -71,7 +72,6 @@ fn info(root: &mut Map<String, Value>, report: Report<'_>) {
         report(Kind::Repaired, &push_pointer("/info", key), message);
         info.insert(key.to_owned(), Value::String(text));
     }
-    texts(info);
     for key in ["contact", "license"] {
         if info.get(key).is_some_and(|value| !value.is_object()) {
             info.remove(key);
@@ -84,6 +84,8 @@ fn info(root: &mut Map<String, Value>, report: Report<'_>) {
 fn texts(object: &mut Map<String, Value>) {
     for key in ["description", "summary", "title"] {
         match object.get(key) {
+            // Blank text documents nothing: it is as if absent.
+            Some(Value::String(text)) if text.trim().is_empty() => drop(object.remove(key)),
             None | Some(Value::String(_)) => {}
             Some(Value::Number(_) | Value::Bool(_)) => {
                 let text = object[key].to_string();
@@ -280,7 +282,7 @@ fn schema(node: &mut Value, pointer: &str, report: Report<'_>) {
         return;
     }
     for key in ["description", "title"] {
-        if schema.get(key).is_some_and(|value| !value.is_string()) {
+        if schema.get(key).is_some_and(|value| value.as_str().is_none_or(|text| text.trim().is_empty())) {
             schema.remove(key);
         }
     }
