@@ -215,7 +215,7 @@ impl Request {
     /// Sets an `application/x-www-form-urlencoded` body: each property of the
     /// object `body` is a pair (or several), written by its `styles` entry, or
     /// by default arrays exploded and objects as JSON text; properties in
-    /// name order, absent ones left out.
+    /// the order of `serde_json`'s maps, absent ones left out.
     #[allow(dead_code, reason = "used only by specs with form request bodies")]
     pub(crate) fn form<T: serde::Serialize>(
         mut self,
