@@ -58,17 +58,21 @@ enum Command {
         #[arg(long)]
         iterations: usize,
     },
-    /// Generate a crate for any spec into a temporary folder, build and lint it, and summarise.
+    /// Generate a crate for each spec into one workspace, lint each (`--full`: also build and doctest), and summarise.
     Conformance {
-        /// Root file of the spec.
-        spec: PathBuf,
-        /// Package name of the generated crate.
-        #[arg(long, default_value = "sailpoint-api")]
-        crate_name: String,
-        /// Generate into this folder (kept) instead of a temporary one.
+        /// Root files of the specs.
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+        /// Package name of the generated crate, for a single spec [default: derived from the spec's path].
+        #[arg(long)]
+        crate_name: Option<String>,
+        /// Folder of the generated workspace, one crate folder per spec [default: target/conformance/specs].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Also time building the crate alone, with all features and with only this one.
+        /// Also build each crate, compile its doctests, and lint it with one feature at a time.
+        #[arg(long)]
+        full: bool,
+        /// Also time building the crate alone, with all features and with only this one (a single spec).
         #[arg(long, value_name = "FEATURE")]
         build_times: Option<String>,
     },
@@ -92,8 +96,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Conformance { spec, crate_name, out, build_times } => {
-            conformance::run(&spec, &crate_name, out, build_times)
+        Command::Conformance { specs, crate_name, out, full, build_times } => {
+            conformance::run(conformance::Args { specs, crate_name, out, full, build_times })
         }
         Command::Bench { mut specs, iterations } => {
             if specs.is_empty() {
