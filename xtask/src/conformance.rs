@@ -101,10 +101,8 @@ fn report(workdir: &Path, rows: &[Row], full: bool, first: Option<&str>, wall: D
         let left_out = row.counts.filter(|counts| counts.left_out > 0);
         row.failure.clone().or_else(|| left_out.map(|counts| format!("{} operations left out", counts.left_out)))
     };
-    let failed: Vec<String> = rows
-        .iter()
-        .filter_map(|row| Some(format!("  {} ({}): {}", row.spec, row.crate_name, failure(row)?)))
-        .collect();
+    let failed: Vec<String> =
+        rows.iter().filter_map(|row| Some(format!("  {} ({}): {}", row.spec, row.crate_name, failure(row)?))).collect();
     if !failed.is_empty() {
         let count = failed.len();
         bail!("{count} of {} specs failed (crates in {}):\n{}", rows.len(), workdir.display(), failed.join("\n"));
