@@ -314,6 +314,40 @@ pub enum ResponseContent {
     /// Binary content (zip, PDF, images...) returned as bytes; the media
     /// types are all those declared, to accept any of them.
     Binary { media_types: Vec<String> },
+    /// Several 2xx statuses with different bodies: an enum in the
+    /// operations module, a variant per status.
+    ByStatus {
+        /// The enum's name.
+        name: String,
+        /// In spec order; the first also decodes a 2xx status the spec does not declare.
+        variants: Vec<StatusVariant>,
+    },
+}
+
+/// One 2xx status of a [`ResponseContent::ByStatus`] enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    /// The status; `None` for `2XX`.
+    pub status: Option<u16>,
+    /// The variant's name (`Created`).
+    pub variant: String,
+    /// Its body; never `ByStatus` itself.
+    pub content: ResponseContent,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+impl ResponseContent {
+    /// The named types the body holds.
+    pub fn types(&self) -> Vec<&Type> {
+        match self {
+            ResponseContent::Json { ty, .. } => vec![ty],
+            ResponseContent::ByStatus { variants, .. } => {
+                variants.iter().flat_map(|variant| variant.content.types()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A declared error response.

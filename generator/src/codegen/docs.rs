@@ -120,6 +120,7 @@ pub(crate) fn readme(
             ResponseContent::Json { .. } => "JSON".to_owned(),
             ResponseContent::Text { media_type } => format!("`{media_type}` text"),
             ResponseContent::Binary { media_types } => format!("`{}` bytes", media_types.join("`, `")),
+            ResponseContent::ByStatus { name, .. } => format!("`{name}`, by status"),
         };
         let summary = operation.summary.as_deref().unwrap_or("").replace('|', "\\|");
         out.push_str(&format!(

@@ -7,7 +7,7 @@ use super::docs::{doc, doc_paragraphs};
 use super::{ident, rust_type};
 use crate::ir::{
     Api, Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
-    ResponseContent, Segment, Style, Tag, Type,
+    ResponseContent, Segment, StatusVariant, Style, Tag, Type,
 };
 
 /// `operations/mod.rs` of an API split by tag: one gated module per tag,
@@ -249,6 +249,7 @@ fn builder(operation: &Operation, inputs: &[Input]) -> TokenStream {
     let items = operation.pagination.as_ref().map(|pagination| items(operation, pagination));
     let decode_error = decode_error(operation);
     let error_enum = error_enum(operation);
+    let success_enum = success_enum(operation);
     let method = operation.method_name.trim_start_matches("r#");
     let operation_id = &operation.operation_id;
     let docs = doc(&format!(
@@ -281,6 +282,8 @@ fn builder(operation: &Operation, inputs: &[Input]) -> TokenStream {
         }
 
         #error_enum
+
+        #success_enum
     }
 }
 
@@ -320,17 +323,48 @@ fn setters(input: &Input) -> TokenStream {
 fn send(operation: &Operation) -> TokenStream {
     let path = path(operation);
     let http_method = quote::format_ident!("{}", operation.http_method);
-    let (mut accept, returns, decode) = match &operation.success.content {
-        ResponseContent::Empty => ("application/json".to_owned(), quote!(()), quote!(empty)),
-        ResponseContent::Json { media_type, ty } => (media_type.clone(), rust_type(ty), quote!(json)),
-        ResponseContent::Text { media_type } => (media_type.clone(), quote!(::std::string::String), quote!(text)),
-        ResponseContent::Binary { media_types } => (media_types.join(", "), quote!(::bytes::Bytes), quote!(bytes)),
-    };
+    let content = &operation.success.content;
+    let mut accept = accept(content);
     // Error bodies are JSON: accept them too, ranked below the success's type
     // so content negotiation still picks that one for the success.
     if accept != "application/json" && operation.errors.iter().any(|error| error.ty.is_some()) {
         accept.push_str(", application/json;q=0.9");
     }
+    let returns = success_type(content);
+    let decode = match content {
+        ResponseContent::Empty => quote!(response.empty(Self::decode_error)),
+        ResponseContent::Json { .. } => quote!(response.json(Self::decode_error)),
+        ResponseContent::Text { .. } => quote!(response.text(Self::decode_error)),
+        ResponseContent::Binary { .. } => quote!(response.bytes(Self::decode_error)),
+        ResponseContent::ByStatus { name, variants } => {
+            let name = ident(name);
+            let arm = |variant: &StatusVariant| {
+                let variant_name = ident(&variant.variant);
+                match &variant.content {
+                    ResponseContent::Empty => quote!(#name::#variant_name),
+                    ResponseContent::Json { .. } => quote!(#name::#variant_name(body.json()?)),
+                    ResponseContent::Text { .. } => quote!(#name::#variant_name(body.text()?)),
+                    _ => quote!(#name::#variant_name(body.bytes())),
+                }
+            };
+            let exact = variants.iter().filter_map(|variant| {
+                let status = proc_macro2::Literal::u16_unsuffixed(variant.status?);
+                let value = arm(variant);
+                Some(quote!(#status => #value,))
+            });
+            // `2XX`, else the first declared status, decodes the statuses the spec does not name.
+            let fallback = variants.iter().find(|variant| variant.status.is_none()).unwrap_or(&variants[0]);
+            let fallback = arm(fallback);
+            quote! {
+                response.by_status(Self::decode_error, |body| {
+                    ::std::result::Result::Ok(match body.status() {
+                        #( #exact )*
+                        _ => #fallback,
+                    })
+                })
+            }
+        }
+    };
     let params = operation.params.iter().filter(|p| p.location != ParamLocation::Path).map(add_param);
     let experimental = operation.experimental.then(|| {
         quote! {
@@ -379,6 +413,9 @@ fn send(operation: &Operation) -> TokenStream {
         ResponseContent::Binary { media_types } => {
             format!("Sends the request and returns the body (`{}`) as bytes.", media_types.join("`, `"))
         }
+        ResponseContent::ByStatus { name, .. } => {
+            format!("Sends the request and decodes the body its status declares, as a [`{name}`].")
+        }
     };
     let docs = doc(&format!(
         "{returns_doc}\n\nA status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body."
@@ -393,9 +430,82 @@ fn send(operation: &Operation) -> TokenStream {
             #( #params )*
             #body
             let response = self.client.execute(request).await?;
-            response.#decode(Self::decode_error)
+            #decode
         }
     }
+}
+
+/// The `Accept` header for a success body.
+fn accept(content: &ResponseContent) -> String {
+    fn media_types(content: &ResponseContent) -> Vec<&str> {
+        match content {
+            ResponseContent::Json { media_type, .. } | ResponseContent::Text { media_type } => vec![media_type],
+            ResponseContent::Binary { media_types } => media_types.iter().map(String::as_str).collect(),
+            ResponseContent::ByStatus { variants, .. } => {
+                variants.iter().flat_map(|variant| media_types(&variant.content)).collect()
+            }
+            ResponseContent::Empty => Vec::new(),
+        }
+    }
+    let mut unique: Vec<&str> = Vec::new();
+    for media_type in media_types(content) {
+        if !unique.contains(&media_type) {
+            unique.push(media_type);
+        }
+    }
+    if unique.is_empty() {
+        "application/json".to_owned()
+    } else {
+        unique.join(", ")
+    }
+}
+
+/// The Rust type of a success body.
+fn success_type(content: &ResponseContent) -> TokenStream {
+    match content {
+        ResponseContent::Empty => quote!(()),
+        ResponseContent::Json { ty, .. } => rust_type(ty),
+        ResponseContent::Text { .. } => quote!(::std::string::String),
+        ResponseContent::Binary { .. } => quote!(::bytes::Bytes),
+        ResponseContent::ByStatus { name, .. } => {
+            let name = ident(name);
+            quote!(crate::operations::#name)
+        }
+    }
+}
+
+/// The enum of an operation's success bodies, when its 2xx statuses differ.
+fn success_enum(operation: &Operation) -> Option<TokenStream> {
+    let ResponseContent::ByStatus { name, variants } = &operation.success.content else { return None };
+    let name = ident(name);
+    let variants = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.variant);
+        let status = variant.status.map_or("`2XX`".to_owned(), |status| format!("`{status}`"));
+        let text = match variant.description.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+            Some(description) => format!("{status}: {description}"),
+            None => status,
+        };
+        let docs = doc(&text);
+        match &variant.content {
+            ResponseContent::Empty => quote!(#docs #variant_name,),
+            content => {
+                let ty = success_type(content);
+                quote!(#docs #variant_name(#ty),)
+            }
+        }
+    });
+    let docs = doc(&format!(
+        "The bodies `{}` answers with, one variant per success status. A 2xx status the spec \
+         does not declare decodes as its `2XX` body, else as the first declared.",
+        operation.operation_id
+    ));
+    Some(quote! {
+        #docs
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub enum #name {
+            #( #variants )*
+        }
+    })
 }
 
 /// `let request = ...` with a body bound as `body`, when there is one.

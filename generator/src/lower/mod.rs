@@ -188,12 +188,10 @@ fn split_by_tag(
 
 /// Named types an operation uses directly.
 fn operation_types(operation: &crate::ir::Operation) -> BTreeSet<String> {
-    use crate::ir::{RequestBody, ResponseContent};
+    use crate::ir::RequestBody;
     let mut types: Vec<&Type> = operation.params.iter().map(|param| &param.ty).collect();
     types.extend(operation.body.as_ref().and_then(RequestBody::model));
-    if let ResponseContent::Json { ty, .. } = &operation.success.content {
-        types.push(ty);
-    }
+    types.extend(operation.success.content.types());
     types.extend(operation.errors.iter().filter_map(|error| error.ty.as_ref()));
     types.into_iter().filter_map(Type::name).map(str::to_owned).collect()
 }

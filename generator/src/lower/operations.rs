@@ -9,7 +9,7 @@ use super::Lowerer;
 use crate::diagnostics::{push_pointer, Kind};
 use crate::ir::{
     Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
-    ResponseContent, Segment, Style, SuccessResponse, Type,
+    ResponseContent, Segment, StatusVariant, Style, SuccessResponse, Type,
 };
 
 impl Lowerer<'_> {
@@ -50,13 +50,15 @@ impl Lowerer<'_> {
                 }
                 let builder_name = builder_scope.claim(type_name(method_name.trim_start_matches("r#")));
                 let error_name = builder_scope.claim(format!("{builder_name}Error"));
+                // Used only when its 2xx statuses have different bodies.
+                let success_name = builder_scope.claim(format!("{builder_name}Success"));
                 let context = OperationContext {
                     path,
                     pointer: &pointer,
                     item_pointer: &item_pointer,
                     operation_id: &operation_id,
                 };
-                let names = (method_name, builder_name, error_name);
+                let names = OperationNames { method_name, builder_name, error_name, success_name };
                 let lowered = self.operation(&context, &item.parameters, operation, method, names);
                 operations.extend(lowered);
             }
@@ -70,7 +72,7 @@ impl Lowerer<'_> {
         shared_parameters: &[ReferenceOr<Parameter>],
         operation: &openapiv3::Operation,
         method: &str,
-        (method_name, builder_name, error_name): (String, String, String),
+        names: OperationNames,
     ) -> Option<Operation> {
         let errors_before = self.errors.len();
         // `extra_parts` and `part` belong to forms that declare no parts.
@@ -126,7 +128,8 @@ impl Lowerer<'_> {
             }
             Some(ReferenceOr::Item(body)) => self.body(body, context, &mut field_scope),
         };
-        let (success, errors) = self.responses(&operation.responses, context);
+        let (success, errors) = self.responses(&operation.responses, context, &names.success_name);
+        let OperationNames { method_name, builder_name, error_name, .. } = names;
         if self.errors.len() > errors_before {
             // One bad operation never sinks the others: it is left out, with its reasons.
             let reasons = self.errors.split_off(errors_before);
@@ -489,9 +492,10 @@ impl Lowerer<'_> {
         &mut self,
         responses: &openapiv3::Responses,
         context: &OperationContext<'_>,
+        success_name: &str,
     ) -> (SuccessResponse, Vec<ErrorResponse>) {
         let responses_pointer = push_pointer(context.pointer, "responses");
-        let mut success: Option<SuccessResponse> = None;
+        let mut successes: Vec<StatusVariant> = Vec::new();
         let mut errors = Vec::new();
         let declared = responses
             .responses
@@ -505,6 +509,7 @@ impl Lowerer<'_> {
             })
             .chain(responses.default.iter().map(|response| (None, None, "default".to_owned(), response)));
         let mut variants = Scope::default();
+        let mut success_variants = Scope::default();
         for (status, range, key, response) in declared {
             let pointer = push_pointer(&responses_pointer, &key);
             let response = match response {
@@ -515,18 +520,17 @@ impl Lowerer<'_> {
                 }
             };
             let content_pointer = push_pointer(&pointer, "content");
-            let is_success = status.is_some_and(|s| (200..300).contains(&s)) || key == "2XX";
+            let is_success = status.is_some_and(|s| (200..300).contains(&s)) || range == Some(2);
             if is_success {
-                if success.is_some() {
-                    continue;
-                }
-                let naming = Naming::new(format!("{}Response", type_name(context.operation_id)));
+                let operation = type_name(context.operation_id);
+                let naming = Naming::new(format!("{operation}Response")).or(format!("{operation}Response{key}"));
                 let content = self.response_content(&response.content, &naming, &content_pointer);
-                success = Some(SuccessResponse {
-                    status: status.unwrap_or(200),
-                    content,
-                    description: Some(response.description.clone()),
+                let variant = success_variants.claim(match status {
+                    Some(status) => success_reason(status),
+                    None => "Other".to_owned(),
                 });
+                let description = Some(response.description.clone());
+                successes.push(StatusVariant { status, variant, content, description });
             } else {
                 let reason = reason(status);
                 let naming =
@@ -544,8 +548,20 @@ impl Lowerer<'_> {
                 errors.push(ErrorResponse { status, range, variant, ty, description });
             }
         }
-        let success =
-            success.unwrap_or(SuccessResponse { status: 200, content: ResponseContent::Empty, description: None });
+        let success = match successes.as_slice() {
+            [] => SuccessResponse { status: 200, content: ResponseContent::Empty, description: None },
+            // One body for every 2xx status: the first one's, as is.
+            [first, rest @ ..] if rest.iter().all(|other| other.content == first.content) => SuccessResponse {
+                status: first.status.unwrap_or(200),
+                content: first.content.clone(),
+                description: first.description.clone(),
+            },
+            [first, ..] => SuccessResponse {
+                status: first.status.unwrap_or(200),
+                content: ResponseContent::ByStatus { name: success_name.to_owned(), variants: successes.clone() },
+                description: None,
+            },
+        };
         (success, errors)
     }
 
@@ -607,6 +623,14 @@ pub fn derived_operation_id(method: &str, path: &str) -> String {
     }
     let text: String = words.join(" ").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
     text.to_lower_camel_case()
+}
+
+/// The names an operation's code uses besides its inputs'.
+pub(crate) struct OperationNames {
+    method_name: String,
+    builder_name: String,
+    error_name: String,
+    success_name: String,
 }
 
 /// What an operation is, for naming and messages.
@@ -727,6 +751,21 @@ fn bounds(schema: &openapiv3::Schema) -> Option<String> {
         (Some(min), None) => Some(format!("at least {min}")),
         (None, Some(max)) => Some(format!("at most {max}")),
         (None, None) => None,
+    }
+}
+
+/// A variant name for a 2xx status.
+fn success_reason(status: u16) -> String {
+    match status {
+        200 => "Ok".into(),
+        201 => "Created".into(),
+        202 => "Accepted".into(),
+        203 => "NonAuthoritative".into(),
+        204 => "NoContent".into(),
+        205 => "ResetContent".into(),
+        206 => "PartialContent".into(),
+        207 => "MultiStatus".into(),
+        code => format!("Status{code}"),
     }
 }
 

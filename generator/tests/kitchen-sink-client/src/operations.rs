@@ -612,6 +612,102 @@ impl Search {
 }
 
 impl crate::Client {
+    /// Sends `POST /jobs`; see [`StartJob`](crate::operations::StartJob).
+    pub fn start_job(&self) -> crate::operations::StartJob {
+        crate::operations::StartJob {
+            client: ::std::clone::Clone::clone(self),
+        }
+    }
+}
+
+/// Request builder for `POST /jobs` ([`Client::start_job`](crate::Client::start_job)).
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct StartJob {
+    client: crate::Client,
+}
+
+impl StartJob {
+    /// The operation's `operationId`.
+    pub const OPERATION_ID: &'static str = "startJob";
+
+    /// Sends the request and decodes the body its status declares, as a [`StartJobSuccess`].
+    ///
+    /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::Response<crate::operations::StartJobSuccess>,
+        crate::Error,
+    > {
+        let path = ::std::string::String::from("/jobs");
+        let request = crate::request::Request::new(
+                Self::OPERATION_ID,
+                ::reqwest::Method::POST,
+                path,
+            )
+            .accept("application/json");
+        let response = self.client.execute(request).await?;
+        response
+            .by_status(
+                Self::decode_error,
+                |body| {
+                    ::std::result::Result::Ok(
+                        match body.status() {
+                            200 => StartJobSuccess::Ok(body.json()?),
+                            202 => StartJobSuccess::Accepted(body.json()?),
+                            204 => StartJobSuccess::NoContent,
+                            _ => StartJobSuccess::Ok(body.json()?),
+                        },
+                    )
+                },
+            )
+    }
+
+    #[inline]
+    fn decode_error(
+        status: u16,
+        body: &[u8],
+    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
+        let details = match status {
+            400..=499 => StartJobError::Status4xx(::serde_json::from_slice(body).ok()?),
+            _ => return ::std::option::Option::None,
+        };
+        ::std::option::Option::Some(::std::boxed::Box::new(details))
+    }
+}
+
+/// The error bodies `startJob` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<StartJobError>()`; `details` of the model inside works too.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum StartJobError {
+    /// `4XX`: Refused.
+    Status4xx(crate::models::DefaultBody),
+}
+
+impl crate::ErrorDetails for StartJobError {
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
+
+    fn body(&self) -> &dyn ::std::any::Any {
+        match self {
+            Self::Status4xx(body) => body,
+        }
+    }
+}
+
+/// The bodies `startJob` answers with, one variant per success status. A 2xx status the spec does not declare decodes as its `2XX` body, else as the first declared.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum StartJobSuccess {
+    /// `200`: Already done, with the result.
+    Ok(crate::models::StartJobResponse),
+    /// `202`: Started, with the job.
+    Accepted(crate::models::StartJobResponse202),
+    /// `204`: Nothing to do.
+    NoContent,
+}
+
+impl crate::Client {
     /// Sends `POST /execute`; see [`Execute2`](crate::operations::Execute2).
     pub fn execute2(&self) -> crate::operations::Execute2 {
         crate::operations::Execute2 {

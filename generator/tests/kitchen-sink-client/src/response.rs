@@ -68,65 +68,37 @@ impl RawResponse {
     /// A JSON body decoded as `T`.
     #[allow(dead_code, reason = "used only by specs with JSON responses")]
     pub(crate) fn json<T: serde::de::DeserializeOwned>(self, errors: ErrorDecoder) -> Result<Response<T>, Error> {
-        let raw = self.success(errors)?;
-        // Decode at full speed; only a body that fails is decoded again,
-        // tracking the path, to say where it failed.
-        if let Ok(body) = serde_json::from_slice(&raw.body) {
-            return Ok(Response { status: raw.status, headers: raw.headers, body });
-        }
-        let mut deserializer = serde_json::Deserializer::from_slice(&raw.body);
-        let (path, message) = match serde_path_to_error::deserialize(&mut deserializer) {
-            // `serde_path_to_error` reads one document and stops: what follows
-            // it must be checked too, or `{...}garbage` would be accepted.
-            Ok(body) => match deserializer.end() {
-                Ok(()) => return Ok(Response { status: raw.status, headers: raw.headers, body }),
-                Err(error) => (String::new(), error.to_string()),
-            },
-            Err(error) => (
-                // `serde_path_to_error` shows the document itself as `.`;
-                // `DecodeError::path` promises an empty path there.
-                Some(error.path().to_string()).filter(|path| path != ".").unwrap_or_default(),
-                error.into_inner().to_string(),
-            ),
-        };
-        Err(Error::Decode(Box::new(DecodeError {
-            operation: raw.operation_id,
-            status: raw.status,
-            path,
-            message,
-            excerpt: excerpt(&String::from_utf8_lossy(&raw.body)),
-        })))
+        self.by_status(errors, SuccessBody::json)
     }
 
     /// A text body (XML, plain text...) as a `String`.
     #[allow(dead_code, reason = "used only by specs with text responses")]
     pub(crate) fn text(self, errors: ErrorDecoder) -> Result<Response<String>, Error> {
-        let raw = self.success(errors)?;
-        // `Vec::from(Bytes)` takes over the buffer when it is not shared: no copy.
-        match String::from_utf8(Vec::from(raw.body)) {
-            Ok(body) => Ok(Response { status: raw.status, headers: raw.headers, body }),
-            Err(error) => Err(Error::Decode(Box::new(DecodeError {
-                operation: raw.operation_id,
-                status: raw.status,
-                path: String::new(),
-                message: format!("the body is not UTF-8 text: {}", error.utf8_error()),
-                excerpt: excerpt(&String::from_utf8_lossy(error.as_bytes())),
-            }))),
-        }
+        self.by_status(errors, SuccessBody::text)
     }
 
     /// A binary body (zip, PDF, images...) as bytes.
     #[allow(dead_code, reason = "used only by specs with binary responses")]
     pub(crate) fn bytes(self, errors: ErrorDecoder) -> Result<Response<Bytes>, Error> {
-        let raw = self.success(errors)?;
-        Ok(Response { status: raw.status, headers: raw.headers, body: raw.body })
+        self.by_status(errors, |body| Ok(body.bytes()))
     }
 
     /// A body the operation does not read (204 No Content and the like).
     #[allow(dead_code, reason = "used only by specs with responses without a body")]
     pub(crate) fn empty(self, errors: ErrorDecoder) -> Result<Response<()>, Error> {
+        self.by_status(errors, |_| Ok(()))
+    }
+
+    /// A success body decoded by `decode`, which can look at the status
+    /// first (operations whose 2xx statuses carry different bodies).
+    pub(crate) fn by_status<T>(
+        self,
+        errors: ErrorDecoder,
+        decode: impl FnOnce(SuccessBody) -> Result<T, Error>,
+    ) -> Result<Response<T>, Error> {
         let raw = self.success(errors)?;
-        Ok(Response { status: raw.status, headers: raw.headers, body: () })
+        let body = SuccessBody { operation_id: raw.operation_id, status: raw.status, body: raw.body };
+        Ok(Response { status: raw.status, headers: raw.headers, body: decode(body)? })
     }
 
     fn success(self, errors: ErrorDecoder) -> Result<Self, Error> {
@@ -136,6 +108,80 @@ impl RawResponse {
         let details = errors(self.status.as_u16(), &self.body);
         let error = ApiError::new(self.operation_id, self.status, self.headers, &self.body, details);
         Err(Error::Api(Box::new(error)))
+    }
+}
+
+/// The body of a successful response, before it is decoded.
+#[derive(Debug)]
+pub(crate) struct SuccessBody {
+    operation_id: &'static str,
+    status: StatusCode,
+    body: Bytes,
+}
+
+impl SuccessBody {
+    /// The HTTP status, which says how some operations' bodies decode.
+    #[allow(dead_code, reason = "used only by specs whose 2xx statuses have different bodies")]
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// The body as JSON of type `T`.
+    #[allow(dead_code, reason = "used only by specs with JSON responses")]
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        // Decode at full speed; only a body that fails is decoded again,
+        // tracking the path, to say where it failed.
+        if let Ok(body) = serde_json::from_slice(&self.body) {
+            return Ok(body);
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let (path, message) = match serde_path_to_error::deserialize(&mut deserializer) {
+            // `serde_path_to_error` reads one document and stops: what follows
+            // it must be checked too, or `{...}garbage` would be accepted.
+            Ok(body) => match deserializer.end() {
+                Ok(()) => return Ok(body),
+                Err(error) => (String::new(), error.to_string()),
+            },
+            Err(error) => (
+                // `serde_path_to_error` shows the document itself as `.`;
+                // `DecodeError::path` promises an empty path there.
+                Some(error.path().to_string()).filter(|path| path != ".").unwrap_or_default(),
+                error.into_inner().to_string(),
+            ),
+        };
+        Err(self.decode_error(path, message))
+    }
+
+    /// The body as UTF-8 text.
+    #[allow(dead_code, reason = "used only by specs with text responses")]
+    pub(crate) fn text(self) -> Result<String, Error> {
+        // `Vec::from(Bytes)` takes over the buffer when it is not shared: no copy.
+        let (operation_id, status) = (self.operation_id, self.status);
+        String::from_utf8(Vec::from(self.body)).map_err(|error| {
+            Error::Decode(Box::new(DecodeError {
+                operation: operation_id,
+                status,
+                path: String::new(),
+                message: format!("the body is not UTF-8 text: {}", error.utf8_error()),
+                excerpt: excerpt(&String::from_utf8_lossy(error.as_bytes())),
+            }))
+        })
+    }
+
+    /// The body's bytes.
+    #[allow(dead_code, reason = "used only by specs with binary responses")]
+    pub(crate) fn bytes(self) -> Bytes {
+        self.body
+    }
+
+    fn decode_error(&self, path: String, message: String) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            operation: self.operation_id,
+            status: self.status,
+            path,
+            message,
+            excerpt: excerpt(&String::from_utf8_lossy(&self.body)),
+        }))
     }
 }
 

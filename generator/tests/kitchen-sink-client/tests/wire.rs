@@ -194,3 +194,47 @@ async fn an_operation_named_like_a_runtime_method_gets_another_name() {
     client.execute2().send().await.unwrap();
     assert_eq!(only_request(&server).await.url.path(), "/api/execute");
 }
+
+#[tokio::test]
+async fn each_success_status_decodes_its_own_body() {
+    use kitchen_sink_client::operations::StartJobSuccess;
+    let (server, client) = setup().await;
+    let answers = [
+        (200, Some(serde_json::json!({"result": "r"}))),
+        (202, Some(serde_json::json!({"id": "j1"}))),
+        (204, None),
+        // Not declared: decoded as the first declared status, 200.
+        (203, Some(serde_json::json!({"result": "cached"}))),
+    ];
+    for (status, body) in answers {
+        server.reset().await;
+        let mut response = ResponseTemplate::new(status);
+        if let Some(body) = &body {
+            response = response.set_body_json(body);
+        }
+        Mock::given(method("POST")).and(path("/api/jobs")).respond_with(response).mount(&server).await;
+        let received = client.start_job().send().await.unwrap();
+        assert_eq!(received.status().as_u16(), status);
+        match (status, received.into_body()) {
+            (200, StartJobSuccess::Ok(done)) => assert_eq!(done.result.as_deref(), Some("r")),
+            (202, StartJobSuccess::Accepted(job)) => assert_eq!(job.id.as_deref(), Some("j1")),
+            (204, StartJobSuccess::NoContent) => {}
+            (203, StartJobSuccess::Ok(done)) => assert_eq!(done.result.as_deref(), Some("cached")),
+            (status, other) => panic!("{status} decoded as {other:?}"),
+        }
+    }
+    let accept = header(&server.received_requests().await.unwrap()[0], "accept").map(str::to_owned);
+    assert_eq!(accept.as_deref(), Some("application/json"));
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_fit_its_status_is_a_decode_error() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(serde_json::json!({"id": 5})))
+        .mount(&server)
+        .await;
+    let error = client.start_job().send().await.unwrap_err();
+    let Error::Decode(decode) = error else { panic!("{error}") };
+    assert_eq!(decode.path, "id");
+}
