@@ -117,6 +117,8 @@ pub struct Param {
     pub wire_name: String,
     /// Rust field and setter name.
     pub field_name: String,
+    /// The setter that sets or clears it, for an optional parameter (`set_x`).
+    pub clear_setter: Option<String>,
     /// Where it goes.
     pub location: ParamLocation,
     /// Whether the caller must give it (a constructor argument) or may (a setter).
@@ -185,6 +187,12 @@ pub struct Pagination {
     /// Type of one item of the page.
     pub item: Type,
 }
+
+/// The builder field and setter of a request body given as one value.
+pub const BODY_FIELD: &str = "body";
+
+/// The setter that sets or clears an optional body.
+pub const BODY_CLEAR_SETTER: &str = "set_body";
 
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
@@ -274,6 +282,8 @@ pub struct MultipartPart {
     pub wire_name: String,
     /// Rust setter name.
     pub field_name: String,
+    /// The setter that sets or clears it, for an optional part (`set_x`).
+    pub clear_setter: Option<String>,
     /// Whether the form must have it.
     pub required: bool,
     /// A file upload, or a text value.

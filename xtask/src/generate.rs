@@ -172,7 +172,7 @@ pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> 
     let started = Instant::now();
     let generated = generate_spec(spec, out, &options)?;
     for warning in &generated.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning ({}): {warning}", warning.kind.label());
     }
     for skipped in &generated.skipped {
         eprintln!("skipped: {skipped}");
@@ -208,11 +208,13 @@ pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> 
                 fs::remove_file(&target).with_context(|| format!("removing {}", target.display()))?;
             }
             println!(
-                "generated {} files into {} ({} changed, {} removed, {} warnings) in {:.0?}",
+                "generated {} files into {} ({} changed, {} removed): {} operations, {} left out, {} warnings, in {:.0?}",
                 generated.files.len(),
                 out.display(),
                 stale.len(),
                 leftovers.len(),
+                generated.stats.operations,
+                generated.skipped.len(),
                 generated.warnings.len(),
                 started.elapsed()
             );

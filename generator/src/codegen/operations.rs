@@ -73,6 +73,8 @@ struct Input {
     /// Turns the argument into the stored value.
     convert: TokenStream,
     required: bool,
+    /// The setter that sets or clears an optional input.
+    clear_setter: Option<proc_macro2::Ident>,
     docs: TokenStream,
 }
 
@@ -86,7 +88,8 @@ fn inputs(operation: &Operation) -> Vec<Input> {
                       note: &str| {
         let text = description.as_deref().unwrap_or("The request body.");
         let docs = doc_paragraphs([Some(text), Some(note)]);
-        Input { field: format_ident!("body"), ty, arg, convert, required, docs }
+        let clear_setter = (!required).then(|| ident(crate::ir::BODY_CLEAR_SETTER));
+        Input { field: ident(crate::ir::BODY_FIELD), ty, arg, convert, required, clear_setter, docs }
     };
     match &operation.body {
         Some(RequestBody::Json { ty, required, description, content_type }) => {
@@ -155,7 +158,8 @@ fn param_input(param: &Param) -> Input {
     }
     let notes = notes.join(" ");
     let docs = doc_paragraphs([param.description.as_deref(), Some(notes.as_str())]);
-    Input { field, ty: rust_type(&param.ty), arg, convert, required: param.required, docs }
+    let clear_setter = param.clear_setter.as_deref().map(ident);
+    Input { field, ty: rust_type(&param.ty), arg, convert, required: param.required, clear_setter, docs }
 }
 
 fn part_input(part: &MultipartPart) -> Input {
@@ -170,7 +174,8 @@ fn part_input(part: &MultipartPart) -> Input {
     };
     let note = format!("Sent as the `{}` part of the multipart form.", part.wire_name);
     let docs = doc_paragraphs([part.description.as_deref(), Some(note.as_str())]);
-    Input { field, ty, arg, convert, required: part.required, docs }
+    let clear_setter = part.clear_setter.as_deref().map(ident);
+    Input { field, ty, arg, convert, required: part.required, clear_setter, docs }
 }
 
 fn client_method(operation: &Operation, inputs: &[Input]) -> TokenStream {
@@ -303,7 +308,7 @@ fn setters(input: &Input) -> TokenStream {
             }
         };
     }
-    let set = format_ident!("set_{}", field.to_string().trim_start_matches("r#"));
+    let set = input.clear_setter.as_ref().expect("lower names the setter of every optional input");
     let set_docs = doc(&format!("Sets or clears [`{0}`](Self::{0}).", field.to_string().trim_start_matches("r#")));
     quote! {
         #docs

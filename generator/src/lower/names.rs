@@ -78,12 +78,24 @@ impl Scope {
 
     /// Takes a field name and its clearing setter `set_{name}` together, so
     /// neither can clash with another input's name or setter.
-    pub fn claim_with_setter(&mut self, name: String) -> String {
+    pub fn claim_with_setter(&mut self, name: String) -> (String, String) {
         let setter = |candidate: &str| format!("set_{}", candidate.trim_start_matches("r#"));
         let taken = self.taken.clone();
         let name = self.claim_where(name, |candidate| !taken.contains(&setter(candidate)));
-        self.taken.insert(setter(&name));
-        name
+        let setter = setter(&name);
+        self.taken.insert(setter.clone());
+        (name, setter)
+    }
+
+    /// The field name of a builder input, and its clearing setter when the
+    /// input is optional.
+    pub fn claim_input(&mut self, name: String, required: bool) -> (String, Option<String>) {
+        if required {
+            (self.claim(name), None)
+        } else {
+            let (name, setter) = self.claim_with_setter(name);
+            (name, Some(setter))
+        }
     }
 
     /// Takes the first of `name`, `name2`, ... that is free and `fits`.
@@ -132,10 +144,11 @@ mod tests {
     fn a_field_and_its_setter_are_claimed_together() {
         let mut scope = Scope::default();
         assert_eq!(scope.claim("set_x".into()), "set_x");
-        assert_eq!(scope.claim_with_setter("x".into()), "x2");
+        assert_eq!(scope.claim_with_setter("x".into()), ("x2".to_owned(), "set_x2".to_owned()));
         assert!(scope.contains("set_x2"));
         assert_eq!(scope.claim("set_y".into()), "set_y");
-        assert_eq!(scope.claim_with_setter("r#type".into()), "r#type");
+        assert_eq!(scope.claim_input("r#type".into(), false), ("r#type".to_owned(), Some("set_type".to_owned())));
+        assert_eq!(scope.claim_input("y".into(), true), ("y".to_owned(), None));
         assert_eq!(scope.claim("set_type".into()), "set_type2");
     }
 }

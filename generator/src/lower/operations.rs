@@ -224,13 +224,11 @@ impl Lowerer<'_> {
             (ty, Some(style)) if self.is_object(ty) => Encoding::Styled(style),
             _ => Encoding::Json,
         };
+        let (field_name, clear_setter) = field_scope.claim_input(value_name(&data.name), required);
         Some(Param {
             wire_name: data.name.clone(),
-            field_name: if required {
-                field_scope.claim(value_name(&data.name))
-            } else {
-                field_scope.claim_with_setter(value_name(&data.name))
-            },
+            field_name,
+            clear_setter,
             location,
             required,
             ty,
@@ -335,6 +333,7 @@ impl Lowerer<'_> {
                 params.push(Param {
                     wire_name: (*placeholder).to_owned(),
                     field_name: field_scope.claim(value_name(placeholder)),
+                    clear_setter: None,
                     location: ParamLocation::Path,
                     required: true,
                     ty: Type::String,
@@ -465,14 +464,11 @@ impl Lowerer<'_> {
                     ReferenceOr::Reference { .. } => (PartKind::Text, None),
                 };
                 let required = object.required.contains(wire_name);
-                let field_name = if required {
-                    field_scope.claim(value_name(wire_name))
-                } else {
-                    field_scope.claim_with_setter(value_name(wire_name))
-                };
+                let (field_name, clear_setter) = field_scope.claim_input(value_name(wire_name), required);
                 MultipartPart {
                     wire_name: wire_name.clone(),
                     field_name,
+                    clear_setter,
                     required,
                     kind,
                     description,
@@ -606,8 +602,19 @@ pub const CLIENT_METHODS: &[&str] = &[
 
 /// Names in a request builder that belong to the runtime: its fields and
 /// methods besides the generated setters.
-pub const BUILDER_NAMES: &[&str] =
-    &["client", "body", "extra_parts", "part", "send", "items", "decode_error", "clone", "clone_from", "fmt"];
+pub const BUILDER_NAMES: &[&str] = &[
+    "client",
+    crate::ir::BODY_FIELD,
+    crate::ir::BODY_CLEAR_SETTER,
+    "extra_parts",
+    "part",
+    "send",
+    "items",
+    "decode_error",
+    "clone",
+    "clone_from",
+    "fmt",
+];
 
 /// The `operationId` of an operation that has none, from its method and
 /// path: `GET /das/collectors/{id}` is `getDasCollectorsById`. Stable: it
