@@ -360,13 +360,33 @@ impl ResponseContent {
     }
 }
 
+/// Which statuses a declared response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status (`404`).
+    Code(u16),
+    /// A range, by its first digit (`4` for `4XX`).
+    Range(u16),
+    /// `default`: any status no other response covers.
+    Default,
+}
+
+impl StatusMatch {
+    /// As the spec writes it: `404`, `4XX`, `default`.
+    pub fn key(self) -> String {
+        match self {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(range) => format!("{range}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        }
+    }
+}
+
 /// A declared error response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
-    /// The status code, or `None` for a range or `default`.
-    pub status: Option<u16>,
-    /// The first digit of a range (`4` for `4XX`).
-    pub range: Option<u16>,
+    /// The statuses it covers.
+    pub status: StatusMatch,
     /// Its variant in the operation's error enum (`NotFound`, `Status4xx`, `Other`).
     pub variant: String,
     /// The JSON body's type, when one is declared.

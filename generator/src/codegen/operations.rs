@@ -7,7 +7,7 @@ use super::docs::{doc, doc_paragraphs};
 use super::{ident, rust_type};
 use crate::ir::{
     Api, Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
-    ResponseContent, Segment, StatusVariant, Style, Tag, Type,
+    ResponseContent, Segment, StatusMatch, StatusVariant, Style, Tag, Type,
 };
 
 /// `operations/mod.rs` of an API split by tag: one gated module per tag,
@@ -741,10 +741,9 @@ fn error_enum(operation: &Operation) -> Option<TokenStream> {
     let variants = typed.iter().map(|(error, ty)| {
         let variant = ident(&error.variant);
         let ty = rust_type(ty);
-        let status = match (error.status, error.range) {
-            (Some(status), _) => format!("`{status}`"),
-            (None, Some(range)) => format!("`{range}XX`"),
-            (None, None) => "Any other status".to_owned(),
+        let status = match error.status {
+            StatusMatch::Default => "Any other status".to_owned(),
+            status => format!("`{}`", status.key()),
         };
         let text = match &error.description {
             Some(description) => format!("{status}: {}", description.trim()),
@@ -808,20 +807,29 @@ fn decode_error(operation: &Operation) -> TokenStream {
         let variant = ident(&error.variant);
         quote!(#pattern => #name::#variant(::serde_json::from_slice(body).ok()?),)
     };
-    let exact = typed.iter().filter_map(|error| {
-        let status = proc_macro2::Literal::u16_unsuffixed(error.status?);
-        Some(arm(error, quote!(#status)))
+    // Exact statuses first, then ranges, then `default`.
+    let mut typed = typed;
+    typed.sort_by_key(|error| match error.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
     });
-    let ranges = typed.iter().filter_map(|error| {
-        let range = error.range.filter(|_| error.status.is_none())?;
-        let (low, high) =
-            (proc_macro2::Literal::u16_unsuffixed(range * 100), proc_macro2::Literal::u16_unsuffixed(range * 100 + 99));
-        Some(arm(error, quote!(#low..=#high)))
+    let arms = typed.iter().map(|error| match error.status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            arm(error, quote!(#code))
+        }
+        StatusMatch::Range(range) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
+            arm(error, quote!(#low..=#high))
+        }
+        StatusMatch::Default => arm(error, quote!(_)),
     });
-    let fallback = match typed.iter().find(|error| error.status.is_none() && error.range.is_none()) {
-        Some(error) => arm(error, quote!(_)),
-        None => quote!(_ => return ::std::option::Option::None,),
-    };
+    let fallback = typed
+        .iter()
+        .all(|error| error.status != StatusMatch::Default)
+        .then(|| quote!(_ => return ::std::option::Option::None,));
     // Only `send` uses it, and `send`'s future is compiled in the crates that
     // await it: `#[inline]` leaves this to them too, with the error models'
     // decoding, instead of compiling it for every operation here.
@@ -829,8 +837,7 @@ fn decode_error(operation: &Operation) -> TokenStream {
         #[inline]
         fn decode_error(status: u16, body: &[u8]) -> #signature {
             let details = match status {
-                #( #exact )*
-                #( #ranges )*
+                #( #arms )*
                 #fallback
             };
             ::std::option::Option::Some(::std::boxed::Box::new(details))

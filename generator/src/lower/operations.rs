@@ -9,7 +9,7 @@ use super::Lowerer;
 use crate::diagnostics::{push_pointer, Kind};
 use crate::ir::{
     Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
-    ResponseContent, Segment, StatusVariant, Style, SuccessResponse, Type,
+    ResponseContent, Segment, StatusMatch, StatusVariant, Style, SuccessResponse, Type,
 };
 
 impl Lowerer<'_> {
@@ -535,13 +535,18 @@ impl Lowerer<'_> {
                 let ty = json.map(|(media_type, media)| {
                     self.media_type(media, &naming, &push_pointer(&content_pointer, media_type))
                 });
-                let variant = variants.claim(match (status, range) {
-                    (None, Some(range)) => format!("Status{range}xx"),
-                    (None, None) => "Other".to_owned(),
-                    (Some(_), _) => reason.clone(),
+                let status = match (status, range) {
+                    (Some(code), _) => StatusMatch::Code(code),
+                    (None, Some(range)) => StatusMatch::Range(range),
+                    (None, None) => StatusMatch::Default,
+                };
+                let variant = variants.claim(match status {
+                    StatusMatch::Code(_) => reason.clone(),
+                    StatusMatch::Range(range) => format!("Status{range}xx"),
+                    StatusMatch::Default => "Other".to_owned(),
                 });
                 let description = Some(response.description.clone());
-                errors.push(ErrorResponse { status, range, variant, ty, description });
+                errors.push(ErrorResponse { status, variant, ty, description });
             }
         }
         let success = match successes.as_slice() {
