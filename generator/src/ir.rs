@@ -146,6 +146,9 @@ pub enum Encoding {
     TextEach,
     /// An array or object written by another OpenAPI style.
     Styled(Style),
+    /// An array or object in a path, header or cookie: OpenAPI's `simple`
+    /// style, items (or keys and values) joined by commas.
+    Simple,
     /// A structured value: its JSON text.
     Json,
 }

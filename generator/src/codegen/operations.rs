@@ -623,6 +623,9 @@ fn path(operation: &Operation) -> TokenStream {
                 let text = match (&param.ty, param.encoding) {
                     (Type::String, _) => quote!(&self.#field),
                     (_, Encoding::Json) => quote!(&crate::request::json_text(Self::OPERATION_ID, &self.#field)?),
+                    (_, Encoding::Simple) => {
+                        quote!(&crate::request::simple_text(Self::OPERATION_ID, &self.#field)?)
+                    }
                     _ => quote!(&self.#field.to_string()),
                 };
                 locals.push(quote! {
@@ -662,6 +665,7 @@ fn add_param(param: &Param) -> TokenStream {
     }
     let text = match param.encoding {
         Encoding::Json => quote!(crate::request::json_text(Self::OPERATION_ID, value)?),
+        Encoding::Simple => quote!(crate::request::simple_text(Self::OPERATION_ID, value)?),
         _ => quote!(value),
     };
     let single = match param.location {

@@ -216,8 +216,11 @@ impl Lowerer<'_> {
             },
             ty => ty,
         };
+        let in_query = location == ParamLocation::Query;
         let encoding = match (&ty, query_style) {
             (ty, _) if self.is_text(ty) => Encoding::Text,
+            (Type::Array(item), _) if !in_query && self.is_text(item) => Encoding::Simple,
+            (ty, _) if !in_query && self.is_object(ty) => Encoding::Simple,
             // Arrays of scalars and objects in the query string follow their style.
             (Type::Array(item), Some(Style::Form { explode: true }) | None) if self.is_text(item) => Encoding::TextEach,
             (Type::Array(item), Some(style)) if self.is_text(item) => Encoding::Styled(style),

@@ -150,6 +150,7 @@ impl crate::Client {
             session: session.into(),
             theme: ::std::option::Option::None,
             x_trace: ::std::option::Option::None,
+            x_tags: ::std::option::Option::None,
             body: body.into(),
         }
     }
@@ -164,6 +165,7 @@ pub struct UploadFile {
     session: ::std::string::String,
     theme: ::std::option::Option<::std::string::String>,
     x_trace: ::std::option::Option<::std::string::String>,
+    x_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     body: crate::Upload,
 }
 
@@ -222,6 +224,21 @@ impl UploadFile {
         self
     }
 
+    /// Sent as the `X-Tags` header parameter.
+    pub fn x_tags(mut self, x_tags: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.x_tags = ::std::option::Option::Some(x_tags);
+        self
+    }
+
+    /// Sets or clears [`x_tags`](Self::x_tags).
+    pub fn set_x_tags(
+        mut self,
+        x_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.x_tags = x_tags;
+        self
+    }
+
     /// The request body.
     ///
     /// Sent as raw bytes, `application/octet-stream` unless the [`Upload`](crate::Upload) names another content type; a file is streamed from disk.
@@ -256,6 +273,16 @@ impl UploadFile {
         };
         let request = match &self.x_trace {
             ::std::option::Option::Some(value) => request.header("x-trace", value)?,
+            ::std::option::Option::None => request,
+        };
+        let request = match &self.x_tags {
+            ::std::option::Option::Some(value) => {
+                request
+                    .header(
+                        "x-tags",
+                        crate::request::simple_text(Self::OPERATION_ID, value)?,
+                    )?
+            }
             ::std::option::Option::None => request,
         };
         let request = {
@@ -705,6 +732,66 @@ pub enum StartJobSuccess {
     Accepted(crate::models::StartJobResponse202),
     /// `204`: Nothing to do.
     NoContent,
+}
+
+impl crate::Client {
+    /// Sends `DELETE /batches/{ids}`; see [`DeleteBatch`](crate::operations::DeleteBatch).
+    pub fn delete_batch(
+        &self,
+        ids: ::std::vec::Vec<i64>,
+    ) -> crate::operations::DeleteBatch {
+        crate::operations::DeleteBatch {
+            client: ::std::clone::Clone::clone(self),
+            ids,
+        }
+    }
+}
+
+/// Request builder for `DELETE /batches/{ids}` ([`Client::delete_batch`](crate::Client::delete_batch)).
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct DeleteBatch {
+    client: crate::Client,
+    ids: ::std::vec::Vec<i64>,
+}
+
+impl DeleteBatch {
+    /// The operation's `operationId`.
+    pub const OPERATION_ID: &'static str = "deleteBatch";
+
+    /// Sent as the `ids` path parameter.
+    pub fn ids(mut self, ids: ::std::vec::Vec<i64>) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// Sends the request; success has no body.
+    ///
+    /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        let ids_segment = crate::request::path_segment(
+            Self::OPERATION_ID,
+            "ids",
+            &crate::request::simple_text(Self::OPERATION_ID, &self.ids)?,
+        )?;
+        let path = ::std::format!("/batches/{ids_segment}");
+        let request = crate::request::Request::new(
+                Self::OPERATION_ID,
+                ::reqwest::Method::DELETE,
+                path,
+            )
+            .accept("application/json");
+        let response = self.client.execute(request).await?;
+        response.empty(Self::decode_error)
+    }
+
+    #[inline]
+    fn decode_error(
+        _status: u16,
+        _body: &[u8],
+    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
+        ::std::option::Option::None
+    }
 }
 
 impl crate::Client {

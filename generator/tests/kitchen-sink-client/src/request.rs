@@ -95,6 +95,18 @@ pub(crate) fn style_pairs(name: &str, value: &serde_json::Value, style: Style) -
     }
 }
 
+/// An array or object as OpenAPI's `simple` style writes it in a path
+/// segment, a header or a cookie: items, or keys and values, joined by commas.
+#[allow(dead_code, reason = "used only by specs with array or object path, header or cookie parameters")]
+pub(crate) fn simple_text<T: serde::Serialize>(operation_id: &'static str, value: &T) -> Result<String, Error> {
+    let value = serde_json::to_value(value).map_err(|error| Error::InvalidRequest {
+        operation: operation_id,
+        message: format!("a parameter cannot be written: {error}"),
+    })?;
+    let pairs = style_pairs("", &value, Style::Form { explode: false });
+    Ok(pairs.into_iter().map(|(_, text)| text).collect::<Vec<_>>().join(","))
+}
+
 /// One request, described by a generated operation.
 #[derive(Debug, Clone)]
 pub(crate) struct Request {

@@ -78,13 +78,23 @@ async fn a_binary_body_streams_a_file_and_cookies_travel_in_one_header() {
     let file = tempfile::NamedTempFile::new().unwrap();
     let content: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
     std::fs::write(file.path(), &content).unwrap();
-    client.upload_file(42, "s1", Upload::from_path(file.path())).theme("dark").x_trace("abc").send().await.unwrap();
+    client
+        .upload_file(42, "s1", Upload::from_path(file.path()))
+        .theme("dark")
+        .x_trace("abc")
+        .x_tags(vec!["a".to_owned(), "b c".to_owned()])
+        .send()
+        .await
+        .unwrap();
     let request = only_request(&server).await;
     assert_eq!(request.body, content, "the file arrives byte for byte");
     assert_eq!(header(&request, "content-type"), Some("application/octet-stream"));
     assert_eq!(header(&request, "content-length"), Some("300000"));
     assert_eq!(header(&request, "cookie"), Some("session=s1; theme=dark"));
     assert_eq!(header(&request, "x-trace"), Some("abc"));
+    // Header arrays are one header, items joined by commas (`simple`).
+    assert_eq!(request.headers.get_all("x-tags").iter().count(), 1);
+    assert_eq!(header(&request, "x-tags"), Some("a,b c"));
 }
 
 #[tokio::test]
@@ -237,4 +247,13 @@ async fn a_body_that_does_not_fit_its_status_is_a_decode_error() {
     let error = client.start_job().send().await.unwrap_err();
     let Error::Decode(decode) = error else { panic!("{error}") };
     assert_eq!(decode.path, "id");
+}
+
+#[tokio::test]
+async fn an_array_path_parameter_is_one_segment_of_comma_joined_items() {
+    let (server, client) = setup().await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    client.delete_batch(vec![3, 14, 15]).send().await.unwrap();
+    // `,` is outside RFC 3986's unreserved set: encoded, so the segment stays one.
+    assert_eq!(only_request(&server).await.url.path(), "/api/batches/3%2C14%2C15");
 }
