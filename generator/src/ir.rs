@@ -127,14 +127,21 @@ pub struct Param {
     pub ty: Type,
     /// `description`.
     pub description: Option<String>,
-    /// The server's default, rendered for documentation.
-    pub default: Option<String>,
-    /// Inclusive bounds, rendered for documentation.
-    pub bounds: Option<String>,
-    /// The largest value allowed, for integers that declare one.
-    pub maximum: Option<i64>,
+    /// The server's default (a boolean written as a string is a boolean).
+    pub default: Option<serde_json::Value>,
+    /// Inclusive bounds of a number.
+    pub bounds: Bounds,
     /// How the value is written into the URL or header.
     pub encoding: Encoding,
+}
+
+/// Inclusive bounds of a number, as the spec writes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// `minimum`.
+    pub minimum: Option<serde_json::Number>,
+    /// `maximum`.
+    pub maximum: Option<serde_json::Number>,
 }
 
 /// How a parameter's value becomes text.

@@ -128,7 +128,12 @@ fn list_parameters_keep_types_defaults_and_bounds() {
         ]
     );
     let limit = &list.params[1];
-    assert_eq!((limit.default.as_deref(), limit.bounds.as_deref()), (Some("250"), Some("0 to 250")));
+    assert_eq!(limit.default, Some(serde_json::json!(250)));
+    let bounds = (
+        limit.bounds.minimum.as_ref().and_then(|n| n.as_u64()),
+        limit.bounds.maximum.as_ref().and_then(|n| n.as_u64()),
+    );
+    assert_eq!(bounds, (Some(0), Some(250)));
     let translations = operation(&api, "put_connector_translations");
     let path_params: Vec<&str> = translations.params.iter().map(|p| p.field_name.as_str()).collect();
     assert_eq!(path_params, ["script_name", "locale"]);

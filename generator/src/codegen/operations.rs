@@ -153,8 +153,14 @@ fn param_input(param: &Param) -> Input {
     if let Some(default) = &param.default {
         notes.push(format!("The server's default is `{default}`."));
     }
-    if let Some(bounds) = &param.bounds {
-        notes.push(format!("Allowed values: {bounds}."));
+    let allowed = match (&param.bounds.minimum, &param.bounds.maximum) {
+        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
+        (Some(min), None) => Some(format!("at least {min}")),
+        (None, Some(max)) => Some(format!("at most {max}")),
+        (None, None) => None,
+    };
+    if let Some(allowed) = allowed {
+        notes.push(format!("Allowed values: {allowed}."));
     }
     let notes = notes.join(" ");
     let docs = doc_paragraphs([param.description.as_deref(), Some(notes.as_str())]);

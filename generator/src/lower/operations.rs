@@ -8,7 +8,7 @@ use super::schemas::{Naming, SchemaRef};
 use super::Lowerer;
 use crate::diagnostics::{push_pointer, Kind};
 use crate::ir::{
-    Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
+    Bounds, Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
     ResponseContent, Segment, StatusMatch, StatusVariant, Style, SuccessResponse, Type,
 };
 
@@ -181,7 +181,7 @@ impl Lowerer<'_> {
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, None),
             Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, None),
         };
-        let (ty, default, bounds, maximum) = match &data.format {
+        let (ty, default, bounds) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let naming =
                     Naming::new(&data.name).or(format!("{}{}", type_name(context.operation_id), type_name(&data.name)));
@@ -189,18 +189,22 @@ impl Lowerer<'_> {
                 match schema {
                     ReferenceOr::Item(schema) => {
                         let default = schema.schema_data.default.as_ref().map(|default| match (default, &ty) {
-                            // Specs write boolean defaults as strings; show them as booleans.
-                            (serde_json::Value::String(text), Type::Bool) => text.clone(),
-                            (default, _) => default.to_string(),
+                            // Specs write boolean defaults as strings; read them as booleans.
+                            (serde_json::Value::String(text), Type::Bool) => match text.as_str() {
+                                "true" => serde_json::Value::Bool(true),
+                                "false" => serde_json::Value::Bool(false),
+                                _ => default.clone(),
+                            },
+                            (default, _) => default.clone(),
                         });
-                        (ty, default, bounds(schema), maximum(schema))
+                        (ty, default, bounds(schema))
                     }
-                    ReferenceOr::Reference { .. } => (ty, None, None, None),
+                    ReferenceOr::Reference { .. } => (ty, None, Bounds::default()),
                 }
             }
             ParameterSchemaOrContent::Content(_) => {
                 self.warn(Kind::Loosened, pointer, "parameter with `content` is sent as a plain string");
-                (Type::String, None, None, None)
+                (Type::String, None, Bounds::default())
             }
         };
         let required = data.required || location == ParamLocation::Path;
@@ -238,7 +242,6 @@ impl Lowerer<'_> {
             description: data.description.clone(),
             default,
             bounds,
-            maximum,
             encoding,
         })
     }
@@ -342,8 +345,7 @@ impl Lowerer<'_> {
                     ty: Type::String,
                     description: None,
                     default: None,
-                    bounds: None,
-                    maximum: None,
+                    bounds: Bounds::default(),
                     encoding: Encoding::Text,
                 });
                 filled_by.push(((*placeholder).to_owned(), params.len() - 1));
@@ -731,8 +733,12 @@ fn pagination(params: &[Param], success: &SuccessResponse) -> Option<Pagination>
     let (limit, offset) = (integer("limit")?, integer("offset")?);
     let count =
         params.iter().find(|p| p.location == ParamLocation::Query && p.wire_name == "count" && p.ty == Type::Bool);
-    let default = limit.default.as_deref().and_then(|d| d.parse::<u64>().ok());
-    let page_size = limit.maximum.and_then(|m| u64::try_from(m).ok()).or(default).filter(|size| *size > 0);
+    let default = limit.default.as_ref().and_then(|default| match default {
+        serde_json::Value::String(text) => text.parse::<u64>().ok(),
+        value => value.as_u64(),
+    });
+    let maximum = limit.bounds.maximum.as_ref().and_then(serde_json::Number::as_u64);
+    let page_size = maximum.or(default).filter(|size| *size > 0);
     Some(Pagination {
         limit_field: limit.field_name.clone(),
         limit_type: limit.ty.clone(),
@@ -744,28 +750,17 @@ fn pagination(params: &[Param], success: &SuccessResponse) -> Option<Pagination>
     })
 }
 
-fn maximum(schema: &openapiv3::Schema) -> Option<i64> {
+/// The bounds an integer or number schema declares.
+fn bounds(schema: &openapiv3::Schema) -> Bounds {
+    let number = |value: f64| serde_json::Number::from_f64(value);
     match &schema.schema_kind {
-        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => integer.maximum,
-        _ => None,
-    }
-}
-
-fn bounds(schema: &openapiv3::Schema) -> Option<String> {
-    let (minimum, maximum) = match &schema.schema_kind {
         openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => {
-            (integer.minimum.map(|v| v.to_string()), integer.maximum.map(|v| v.to_string()))
+            Bounds { minimum: integer.minimum.map(Into::into), maximum: integer.maximum.map(Into::into) }
         }
-        openapiv3::SchemaKind::Type(openapiv3::Type::Number(number)) => {
-            (number.minimum.map(|v| v.to_string()), number.maximum.map(|v| v.to_string()))
+        openapiv3::SchemaKind::Type(openapiv3::Type::Number(float)) => {
+            Bounds { minimum: float.minimum.and_then(number), maximum: float.maximum.and_then(number) }
         }
-        _ => return None,
-    };
-    match (minimum, maximum) {
-        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
-        (Some(min), None) => Some(format!("at least {min}")),
-        (None, Some(max)) => Some(format!("at most {max}")),
-        (None, None) => None,
+        _ => Bounds::default(),
     }
 }
 
