@@ -182,20 +182,33 @@ pub enum Style {
 /// A list operation paged with `limit` and `offset` query parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// Field of the `limit` parameter.
-    pub limit_field: String,
-    /// Type of the `limit` parameter (`I32` or `I64`).
-    pub limit_type: Type,
-    /// Field of the `offset` parameter.
-    pub offset_field: String,
-    /// Type of the `offset` parameter.
-    pub offset_type: Type,
-    /// Field of a boolean `count` parameter that asks for `X-Total-Count`.
-    pub count_field: Option<String>,
+    /// The `limit` parameter (`I32` or `I64`).
+    pub limit: PageParam,
+    /// The `offset` parameter (`I32` or `I64`).
+    pub offset: PageParam,
+    /// A boolean `count` parameter that asks for `X-Total-Count`.
+    pub count: Option<PageParam>,
     /// Page size when the caller sets no limit: the largest the spec allows.
     pub page_size: u64,
     /// Type of one item of the page.
     pub item: Type,
+}
+
+/// A parameter the page stream sets on every page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageParam {
+    /// Its builder field.
+    pub field: String,
+    /// Its type.
+    pub ty: Type,
+    /// Whether the field holds the value itself rather than an `Option`.
+    pub required: bool,
+}
+
+impl From<&Param> for PageParam {
+    fn from(param: &Param) -> Self {
+        Self { field: param.field_name.clone(), ty: param.ty.clone(), required: param.required }
+    }
 }
 
 /// The builder field and setter of a request body given as one value.

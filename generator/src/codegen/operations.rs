@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::{doc, doc_paragraphs};
 use super::{ident, rust_type};
 use crate::ir::{
-    Api, Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
-    ResponseContent, Segment, StatusMatch, StatusVariant, Style, Tag, Type,
+    Api, Encoding, ErrorResponse, MultipartPart, Operation, PageParam, Pagination, Param, ParamLocation, PartKind,
+    RequestBody, ResponseContent, Segment, StatusMatch, StatusVariant, Style, Tag, Type,
 };
 
 /// `operations/mod.rs` of an API split by tag: one gated module per tag,
@@ -257,7 +257,7 @@ fn builder(operation: &Operation, inputs: &[Input]) -> TokenStream {
         (None, None)
     };
     let send = send(operation);
-    let items = operation.pagination.as_ref().map(|pagination| items(operation, pagination));
+    let items = operation.pagination.as_ref().map(items);
     let decode_error = decode_error(operation);
     let error_enum = error_enum(operation);
     let success_enum = success_enum(operation);
@@ -545,36 +545,35 @@ fn style_tokens(style: Style) -> TokenStream {
 }
 
 /// `items()`: a lazy stream over every page of a `limit`/`offset` operation.
-fn items(operation: &Operation, pagination: &Pagination) -> TokenStream {
+fn items(pagination: &Pagination) -> TokenStream {
     let item = rust_type(&pagination.item);
-    let required = |field: &str| operation.params.iter().any(|p| p.field_name == field && p.required);
-    let read = |field: &str, fallback: TokenStream| {
-        let name = ident(field);
-        if required(field) {
+    let read = |param: &PageParam, fallback: TokenStream| {
+        let name = ident(&param.field);
+        if param.required {
             quote!(u64::try_from(self.#name).unwrap_or(#fallback))
         } else {
             quote!(self.#name.map_or(#fallback, |value| u64::try_from(value).unwrap_or(#fallback)))
         }
     };
-    let write = |field: &str, ty: &Type, value: TokenStream| {
-        let name = ident(field);
-        let ty = rust_type(ty);
+    let write = |param: &PageParam, value: TokenStream| {
+        let name = ident(&param.field);
+        let ty = rust_type(&param.ty);
         let converted = quote!(#ty::try_from(#value).unwrap_or(#ty::MAX));
-        if required(field) {
+        if param.required {
             quote!(request.#name = #converted;)
         } else {
             quote!(request.#name = ::std::option::Option::Some(#converted);)
         }
     };
     let page_size = proc_macro2::Literal::u64_unsuffixed(pagination.page_size);
-    let first_offset = read(&pagination.offset_field, quote!(0));
-    let first_limit = read(&pagination.limit_field, quote!(#page_size));
-    let set_offset = write(&pagination.offset_field, &pagination.offset_type, quote!(page.offset));
-    let set_limit = write(&pagination.limit_field, &pagination.limit_type, quote!(page.limit));
-    let (count, set_count) = match &pagination.count_field {
-        Some(field) => {
-            let name = ident(field);
-            let set = if required(field) {
+    let first_offset = read(&pagination.offset, quote!(0));
+    let first_limit = read(&pagination.limit, quote!(#page_size));
+    let set_offset = write(&pagination.offset, quote!(page.offset));
+    let set_limit = write(&pagination.limit, quote!(page.limit));
+    let (count, set_count) = match &pagination.count {
+        Some(param) => {
+            let name = ident(&param.field);
+            let set = if param.required {
                 quote!(if page.count { request.#name = true; })
             } else {
                 quote!(if page.count { request.#name = ::std::option::Option::Some(true); })
@@ -587,7 +586,7 @@ fn items(operation: &Operation, pagination: &Pagination) -> TokenStream {
         "Streams every item of every page, fetching a page only when the stream needs it.\n\n\
          Pages hold `{}` items ({page_size} unless set), starting at `{}` (0 unless set); every other \
          parameter applies to each page. See [`Items`](crate::Items).",
-        pagination.limit_field, pagination.offset_field
+        pagination.limit.field, pagination.offset.field
     ));
     // `#[inline]`, like the generic and `async` code it calls, leaves its
     // code (the page future, the decoding of every page) to the crates that

@@ -740,11 +740,9 @@ fn pagination(params: &[Param], success: &SuccessResponse) -> Option<Pagination>
     let maximum = limit.bounds.maximum.as_ref().and_then(serde_json::Number::as_u64);
     let page_size = maximum.or(default).filter(|size| *size > 0);
     Some(Pagination {
-        limit_field: limit.field_name.clone(),
-        limit_type: limit.ty.clone(),
-        offset_field: offset.field_name.clone(),
-        offset_type: offset.ty.clone(),
-        count_field: count.map(|c| c.field_name.clone()),
+        limit: limit.into(),
+        offset: offset.into(),
+        count: count.map(Into::into),
         page_size: page_size.unwrap_or(DEFAULT_PAGE_SIZE),
         item: item.as_ref().clone(),
     })
