@@ -93,8 +93,8 @@ pub struct Operation {
 pub enum Segment {
     /// Literal text, sent as is.
     Literal(String),
-    /// A path parameter, by its Rust field name; encoded as one segment.
-    Param(String),
+    /// A path parameter, by its index in [`Operation::params`]; encoded as one segment.
+    Param(usize),
 }
 
 /// Where a parameter goes.

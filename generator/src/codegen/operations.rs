@@ -615,12 +615,9 @@ fn path(operation: &Operation) -> TokenStream {
     for segment in &operation.segments {
         match segment {
             Segment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            Segment::Param(field_name) => {
-                let param = operation
-                    .params
-                    .iter()
-                    .find(|p| &p.field_name == field_name)
-                    .expect("lower links segments to params");
+            Segment::Param(index) => {
+                let param = &operation.params[*index];
+                let field_name = &param.field_name;
                 let local = format_ident!("{}_segment", field_name.trim_start_matches("r#"));
                 template.push_str(&format!("{{{local}}}"));
                 let field = ident(field_name);

@@ -110,15 +110,19 @@ impl Lowerer<'_> {
                 params.push(param);
             }
         }
-        let segments = self.segments(context, &mut params, &mut field_scope);
+        let mut segments = self.segments(context, &mut params, &mut field_scope);
         // Path parameters first, in path order: they are the method's arguments.
-        let path_order = |param: &Param| {
-            segments
-                .iter()
-                .position(|s| matches!(s, Segment::Param(name) if *name == param.field_name))
-                .unwrap_or(usize::MAX)
-        };
-        params.sort_by_key(|param| (param.location != ParamLocation::Path, path_order(param)));
+        let path_order = |index: usize| segments.iter().position(|s| *s == Segment::Param(index)).unwrap_or(usize::MAX);
+        let mut order: Vec<usize> = (0..params.len()).collect();
+        order.sort_by_key(|&index| (params[index].location != ParamLocation::Path, path_order(index)));
+        for segment in &mut segments {
+            if let Segment::Param(index) = segment {
+                *index = order.iter().position(|old| old == index).expect("every parameter keeps a place");
+            }
+        }
+        let mut unsorted: Vec<Option<Param>> = params.into_iter().map(Some).collect();
+        let params: Vec<Param> =
+            order.iter().map(|&index| unsorted[index].take().expect("each parameter is placed once")).collect();
         let body = match &operation.request_body {
             None => None,
             Some(ReferenceOr::Reference { reference }) => {
@@ -374,7 +378,7 @@ impl Lowerer<'_> {
                         params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == *name)
                     });
                     let index = index.expect("every placeholder is matched, paired or added above");
-                    Segment::Param(params[index].field_name.clone())
+                    Segment::Param(index)
                 }
             })
             .collect()
