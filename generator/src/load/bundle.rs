@@ -39,7 +39,9 @@ impl Context {
             Context::Document => match key {
                 "schema" => Context::Schema,
                 "schemas" if parent_pointer == "/components" => Context::SchemaMap,
-                "example" | "default" | "value" => Context::Literal,
+                // `default` is a response here (`responses/default`), or a
+                // server variable's string: walked, unlike a schema's `default`.
+                "example" | "value" => Context::Literal,
                 _ if key.starts_with("x-") => Context::Literal,
                 _ => Context::Document,
             },
