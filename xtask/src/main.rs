@@ -75,6 +75,9 @@ enum Command {
         /// Also time building the crate alone, with all features and with only this one (a single spec).
         #[arg(long, value_name = "FEATURE")]
         build_times: Option<String>,
+        /// Pass specs that lose operations (by default a left-out operation fails its spec).
+        #[arg(long)]
+        allow_left_out: bool,
     },
 }
 
@@ -96,8 +99,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Conformance { specs, crate_name, out, full, build_times } => {
-            conformance::run(conformance::Args { specs, crate_name, out, full, build_times })
+        Command::Conformance { specs, crate_name, out, full, build_times, allow_left_out } => {
+            conformance::run(conformance::Args { specs, crate_name, out, full, build_times, allow_left_out })
         }
         Command::Bench { mut specs, iterations } => {
             if specs.is_empty() {
