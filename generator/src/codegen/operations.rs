@@ -809,6 +809,19 @@ fn decode_error(operation: &Operation) -> TokenStream {
         };
     }
     let name = ident(&operation.error_name);
+    if let [only] = typed.as_slice() {
+        if only.status == StatusMatch::Default {
+            // Every status has the one body: no match (clippy would flag one of a single `_` arm).
+            let variant = ident(&only.variant);
+            return quote! {
+                #[inline]
+                fn decode_error(_status: u16, body: &[u8]) -> #signature {
+                    let details = #name::#variant(::serde_json::from_slice(body).ok()?);
+                    ::std::option::Option::Some(::std::boxed::Box::new(details))
+                }
+            };
+        }
+    }
     let arm = |error: &ErrorResponse, pattern: TokenStream| {
         let variant = ident(&error.variant);
         quote!(#pattern => #name::#variant(::serde_json::from_slice(body).ok()?),)
