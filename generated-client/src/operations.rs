@@ -117,17 +117,17 @@ impl GetConnector {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum GetConnectorError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for GetConnectorError {
@@ -137,12 +137,12 @@ impl crate::ErrorDetails for GetConnectorError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -253,17 +253,17 @@ impl DeleteCustomConnector {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum DeleteCustomConnectorError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for DeleteCustomConnectorError {
@@ -273,12 +273,12 @@ impl crate::ErrorDetails for DeleteCustomConnectorError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -395,17 +395,17 @@ impl UpdateConnector {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateConnectorError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for UpdateConnectorError {
@@ -415,12 +415,12 @@ impl crate::ErrorDetails for UpdateConnectorError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -643,17 +643,17 @@ impl GetConnectorList {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum GetConnectorListError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for GetConnectorListError {
@@ -663,12 +663,12 @@ impl crate::ErrorDetails for GetConnectorListError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -777,17 +777,17 @@ impl CreateCustomConnector {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum CreateCustomConnectorError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for CreateCustomConnectorError {
@@ -797,12 +797,12 @@ impl crate::ErrorDetails for CreateCustomConnectorError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -915,17 +915,17 @@ impl GetConnectorSourceConfig {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum GetConnectorSourceConfigError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for GetConnectorSourceConfigError {
@@ -935,12 +935,12 @@ impl crate::ErrorDetails for GetConnectorSourceConfigError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -1073,17 +1073,17 @@ impl PutConnectorSourceConfig {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum PutConnectorSourceConfigError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for PutConnectorSourceConfigError {
@@ -1093,12 +1093,12 @@ impl crate::ErrorDetails for PutConnectorSourceConfigError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -1229,17 +1229,17 @@ impl GetConnectorTranslations {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum GetConnectorTranslationsError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for GetConnectorTranslationsError {
@@ -1249,12 +1249,12 @@ impl crate::ErrorDetails for GetConnectorTranslationsError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -1405,17 +1405,17 @@ impl PutConnectorTranslations {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum PutConnectorTranslationsError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for PutConnectorTranslationsError {
@@ -1425,12 +1425,12 @@ impl crate::ErrorDetails for PutConnectorTranslationsError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -1543,17 +1543,17 @@ impl GetConnectorSourceTemplate {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum GetConnectorSourceTemplateError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for GetConnectorSourceTemplateError {
@@ -1563,12 +1563,12 @@ impl crate::ErrorDetails for GetConnectorSourceTemplateError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -1701,17 +1701,17 @@ impl PutConnectorSourceTemplate {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum PutConnectorSourceTemplateError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for PutConnectorSourceTemplateError {
@@ -1721,12 +1721,12 @@ impl crate::ErrorDetails for PutConnectorSourceTemplateError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -1841,17 +1841,17 @@ impl GetConnectorCorrelationConfig {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum GetConnectorCorrelationConfigError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for GetConnectorCorrelationConfigError {
@@ -1861,12 +1861,12 @@ impl crate::ErrorDetails for GetConnectorCorrelationConfigError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }
@@ -2001,17 +2001,17 @@ impl PutConnectorCorrelationConfig {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum PutConnectorCorrelationConfigError {
     /// `400`: The request was malformed or its body was invalid.
-    BadRequest(crate::models::ErrorResponseDto),
+    BadRequest(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(crate::models::UnauthorizedBody),
+    Unauthorized(::std::boxed::Box<crate::models::UnauthorizedBody>),
     /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(crate::models::ErrorResponseDto),
+    Forbidden(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `404`: Nothing exists at the requested URL.
-    NotFound(crate::models::ErrorResponseDto),
+    NotFound(::std::boxed::Box<crate::models::ErrorResponseDto>),
     /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(crate::models::TooManyRequestsBody),
+    TooManyRequests(::std::boxed::Box<crate::models::TooManyRequestsBody>),
     /// `500`: The server failed unexpectedly.
-    InternalServerError(crate::models::ErrorResponseDto),
+    InternalServerError(::std::boxed::Box<crate::models::ErrorResponseDto>),
 }
 
 impl crate::ErrorDetails for PutConnectorCorrelationConfigError {
@@ -2021,12 +2021,12 @@ impl crate::ErrorDetails for PutConnectorCorrelationConfigError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::BadRequest(body) => body,
-            Self::Unauthorized(body) => body,
-            Self::Forbidden(body) => body,
-            Self::NotFound(body) => body,
-            Self::TooManyRequests(body) => body,
-            Self::InternalServerError(body) => body,
+            Self::BadRequest(body) => &**body,
+            Self::Unauthorized(body) => &**body,
+            Self::Forbidden(body) => &**body,
+            Self::NotFound(body) => &**body,
+            Self::TooManyRequests(body) => &**body,
+            Self::InternalServerError(body) => &**body,
         }
     }
 }

@@ -366,6 +366,8 @@ pub struct StatusVariant {
     pub variant: String,
     /// Its body; never `ByStatus` itself.
     pub content: ResponseContent,
+    /// The body is boxed in its variant (a model, as for errors).
+    pub boxed: bool,
     /// `description`.
     pub description: Option<String>,
 }
@@ -414,6 +416,9 @@ pub struct ErrorResponse {
     pub variant: String,
     /// The JSON body's type, when one is declared.
     pub ty: Option<Type>,
+    /// The body is boxed in its enum variant (a model: variants' sizes must
+    /// not differ widely whatever the spec's models hold).
+    pub boxed: bool,
     /// `description`.
     pub description: Option<String>,
 }
@@ -444,6 +449,16 @@ pub enum Type {
 }
 
 impl Type {
+    /// Whether the value is a model held in place (not behind a `Vec` or map),
+    /// whose size depends on what the spec puts in it.
+    pub fn is_model(&self) -> bool {
+        match self {
+            Type::Named(_) => true,
+            Type::Nullable(inner) => inner.is_model(),
+            _ => false,
+        }
+    }
+
     /// The named type inside, however deep (`Vec<Option<X>>` names `X`).
     pub fn name(&self) -> Option<&str> {
         match self {

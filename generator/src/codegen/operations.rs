@@ -501,6 +501,7 @@ fn success_enum(operation: &Operation) -> Option<TokenStream> {
             ResponseContent::Empty => quote!(#docs #variant_name,),
             content => {
                 let ty = success_type(content);
+                let ty = if variant.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
                 quote!(#docs #variant_name(#ty),)
             }
         }
@@ -756,11 +757,16 @@ fn error_enum(operation: &Operation) -> Option<TokenStream> {
             None => status,
         };
         let docs = doc(&text);
+        let ty = if error.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
         quote!(#docs #variant(#ty),)
     });
     let bodies = typed.iter().map(|(error, _)| {
         let variant = ident(&error.variant);
-        quote!(Self::#variant(body) => body,)
+        if error.boxed {
+            quote!(Self::#variant(body) => &**body,)
+        } else {
+            quote!(Self::#variant(body) => body,)
+        }
     });
     let docs = doc(&format!(
         "The error bodies `{}` declares, one variant per status. An [`ApiError`](crate::ApiError) \

@@ -417,6 +417,7 @@ impl Lowerer<'_> {
                     .encoding
                     .iter()
                     .filter_map(|(name, encoding)| {
+                        // `repair` wrote out `explode` where the spec left it to its default.
                         let style = encoding.style.as_ref().map(|style| query_style(style, Some(encoding.explode)));
                         let json = encoding.content_type.as_deref().is_some_and(is_json);
                         let style = style.or(json.then_some(Style::Json))?;
@@ -535,7 +536,8 @@ impl Lowerer<'_> {
                     None => "Other".to_owned(),
                 });
                 let description = Some(response.description.clone());
-                successes.push(StatusVariant { status, variant, content, description });
+                let boxed = matches!(&content, ResponseContent::Json { ty, .. } if ty.is_model());
+                successes.push(StatusVariant { status, variant, content, boxed, description });
             } else {
                 let reason = reason(status);
                 let naming =
@@ -555,7 +557,8 @@ impl Lowerer<'_> {
                     StatusMatch::Default => "Other".to_owned(),
                 });
                 let description = Some(response.description.clone());
-                errors.push(ErrorResponse { status, variant, ty, description });
+                let boxed = ty.as_ref().is_some_and(Type::is_model);
+                errors.push(ErrorResponse { status, variant, ty, boxed, description });
             }
         }
         let success = match successes.as_slice() {

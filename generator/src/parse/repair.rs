@@ -133,6 +133,16 @@ fn content(owner: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
         let Value::Object(media) = media else { continue };
         let pointer = push_pointer(&push_pointer(pointer, "content"), media_type);
         INERT_KEYS.iter().for_each(|key| drop(media.remove(*key)));
+        if let Some(Value::Object(encodings)) = media.get_mut("encoding") {
+            // `explode` defaults to true for `style: form` (and no style means
+            // form), but `openapiv3` reads a missing one as false: write it out.
+            for encoding in encodings.values_mut().filter_map(Value::as_object_mut) {
+                let form = encoding.get("style").is_none_or(|style| style.as_str() == Some("form"));
+                if form && !encoding.contains_key("explode") {
+                    encoding.insert("explode".to_owned(), Value::Bool(true));
+                }
+            }
+        }
         if let Some(schema) = media.get_mut("schema") {
             self::schema(schema, &push_pointer(&pointer, "schema"), report);
         }

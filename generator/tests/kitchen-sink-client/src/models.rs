@@ -63,6 +63,12 @@ pub struct PostFormsRequest {
     /// The `Meta` property.
     #[serde(rename = "Meta", skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::PostFormsRequestMeta>,
+    /// The `Sizes` property.
+    #[serde(rename = "Sizes", skip_serializing_if = "::std::option::Option::is_none")]
+    pub sizes: ::std::option::Option<::std::vec::Vec<i64>>,
+    /// The `Colors` property.
+    #[serde(rename = "Colors", skip_serializing_if = "::std::option::Option::is_none")]
+    pub colors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 crate::de::deserialize_object!(PostFormsRequest {
@@ -71,6 +77,8 @@ crate::de::deserialize_object!(PostFormsRequest {
     optional codes: "Codes",
     optional filter: "Filter",
     optional meta: "Meta",
+    optional sizes: "Sizes",
+    optional colors: "Colors",
 });
 impl PostFormsRequest {
     /// A `PostFormsRequest` with the required fields set and the others empty.
@@ -81,6 +89,8 @@ impl PostFormsRequest {
             codes: ::std::option::Option::None,
             filter: ::std::option::Option::None,
             meta: ::std::option::Option::None,
+            sizes: ::std::option::Option::None,
+            colors: ::std::option::Option::None,
         }
     }
 }

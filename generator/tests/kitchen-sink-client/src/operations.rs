@@ -59,6 +59,18 @@ impl PostForms {
                     "application/x-www-form-urlencoded",
                     body,
                     &[
+                        (
+                            "Sizes",
+                            crate::request::Style::Form {
+                                explode: true,
+                            },
+                        ),
+                        (
+                            "Colors",
+                            crate::request::Style::Form {
+                                explode: false,
+                            },
+                        ),
                         ("Codes", crate::request::Style::PipeDelimited),
                         ("Filter", crate::request::Style::DeepObject),
                     ],
@@ -708,7 +720,7 @@ impl StartJob {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum StartJobError {
     /// `4XX`: Refused.
-    Status4xx(crate::models::DefaultBody),
+    Status4xx(::std::boxed::Box<crate::models::DefaultBody>),
 }
 
 impl crate::ErrorDetails for StartJobError {
@@ -718,7 +730,7 @@ impl crate::ErrorDetails for StartJobError {
 
     fn body(&self) -> &dyn ::std::any::Any {
         match self {
-            Self::Status4xx(body) => body,
+            Self::Status4xx(body) => &**body,
         }
     }
 }
@@ -727,9 +739,9 @@ impl crate::ErrorDetails for StartJobError {
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum StartJobSuccess {
     /// `200`: Already done, with the result.
-    Ok(crate::models::StartJobResponse),
+    Ok(::std::boxed::Box<crate::models::StartJobResponse>),
     /// `202`: Started, with the job.
-    Accepted(crate::models::StartJobResponse202),
+    Accepted(::std::boxed::Box<crate::models::StartJobResponse202>),
     /// `204`: Nothing to do.
     NoContent,
 }

@@ -43,6 +43,8 @@ async fn a_form_body_is_url_encoded_by_each_propertys_style() {
     body.codes = Some(vec![1, 2, 3]);
     body.filter = Some(PostFormsRequestFilter { kind: Some("k".to_owned()), max: Some(5) });
     body.meta = Some(PostFormsRequestMeta { a: Some("1".to_owned()) });
+    body.sizes = Some(vec![1, 2]);
+    body.colors = Some(vec!["red".to_owned(), "blue".to_owned()]);
     let response = client.post_forms(body).send().await.unwrap();
     assert_eq!(response.body().sid.as_deref(), Some("S1"));
 
@@ -58,9 +60,12 @@ async fn a_form_body_is_url_encoded_by_each_propertys_style() {
         encoded,
         [
             "Codes=1%7C2%7C3",
+            "Colors=red%2Cblue",
             "Filter%5Bkind%5D=k",
             "Filter%5Bmax%5D=5",
             "Meta=%7B%22a%22%3A%221%22%7D",
+            "Sizes=1",
+            "Sizes=2",
             "Tags=a+b",
             "Tags=c",
             "To=%2B1+555%26x%3Dy",
