@@ -8,11 +8,118 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use reqwest::header::HeaderValue;
 use reqwest::StatusCode;
 use tokio::sync::Mutex;
 
 use crate::error::{excerpt, AuthError, Error};
 use crate::response::{read_body, BodyError};
+
+/// A security scheme the API declares, as [`SECURITY_SCHEMES`](crate::SECURITY_SCHEMES) lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in the spec.
+    pub name: &'static str,
+    /// How a request carries it.
+    pub kind: SchemeKind,
+}
+
+/// How a request carries the credentials of a scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SchemeKind {
+    /// OAuth2 client credentials: a bearer token fetched at the token URL
+    /// (or one given as is, or from a [`TokenSource`]).
+    ClientCredentials {
+        /// Where tokens are fetched.
+        token_url: TokenUrl,
+    },
+    /// A bearer token given as is or by a [`TokenSource`].
+    Bearer,
+    /// HTTP basic authentication: a user name and a password.
+    Basic,
+    /// An API key.
+    ApiKey {
+        /// Where it goes.
+        location: ApiKeyLocation,
+        /// The header, query parameter or cookie name.
+        name: &'static str,
+    },
+}
+
+impl SchemeKind {
+    /// Whether the scheme sends a bearer token.
+    pub fn uses_token(&self) -> bool {
+        matches!(self, SchemeKind::ClientCredentials { .. } | SchemeKind::Bearer)
+    }
+}
+
+/// Where the OAuth2 token endpoint is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUrl {
+    /// This path on the API's own host (the spec's token URL names the
+    /// server's host, with example values for its variables, or no host).
+    OnApiHost(&'static str),
+    /// This URL, as the spec writes it.
+    Fixed(&'static str),
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter: the spec puts the key in the URL.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// One alternative of an operation's security requirements: the indexes in
+/// [`SECURITY_SCHEMES`](crate::SECURITY_SCHEMES) of the schemes it needs
+/// together. An empty one needs no credentials.
+pub(crate) type Requirement = &'static [usize];
+
+/// A secret the client sends (a password, an API key); `Debug` never shows it.
+#[derive(Clone)]
+pub(crate) struct Secret(Arc<str>);
+
+impl Secret {
+    pub(crate) fn new(value: impl Into<String>) -> Self {
+        Self(Arc::from(value.into()))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The secret as a header value marked sensitive, so it is never logged.
+    pub(crate) fn header_value(&self, what: &str) -> Result<HeaderValue, Error> {
+        let mut value = HeaderValue::from_str(&self.0)
+            .map_err(|_| Error::Config(format!("the {what} contains characters not allowed in a header")))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// HTTP basic credentials.
+#[derive(Clone)]
+pub(crate) struct Basic {
+    pub(crate) username: String,
+    pub(crate) password: Secret,
+}
+
+impl fmt::Debug for Basic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Basic").field("username", &self.username).field("password", &self.password).finish()
+    }
+}
 
 /// An access token and how long it stays valid.
 #[derive(Clone)]

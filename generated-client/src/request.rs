@@ -119,6 +119,8 @@ pub(crate) struct Request {
     /// Cookie parameters, sent together in one `Cookie` header.
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Body,
+    /// The operation's own security requirements; `None` for the API's.
+    pub(crate) security: Option<&'static [crate::auth::Requirement]>,
 }
 
 /// A request body, kept in a form that can be sent again on a retry.
@@ -150,7 +152,15 @@ impl Request {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: Body::Empty,
+            security: None,
         }
+    }
+
+    /// Sets the security requirements the operation declares instead of the API's.
+    #[allow(dead_code, reason = "used only by specs with operations that override the API's security")]
+    pub(crate) fn security(mut self, requirements: &'static [crate::auth::Requirement]) -> Self {
+        self.security = Some(requirements);
+        self
     }
 
     /// Sets the media type the operation expects back.

@@ -22,6 +22,14 @@ pub struct Api {
     pub base_path: String,
     /// The first server URL template, as written (e.g. `https://{tenant}.api.identitynow.com/v2024`).
     pub server_url: Option<String>,
+    /// The first server's variables, in the order the URL names them.
+    pub server_variables: Vec<ServerVariable>,
+    /// The security schemes operations use, in `components.securitySchemes` order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The global `security`: alternatives, each a set of schemes.
+    pub security: Vec<Requirement>,
+    /// Where the crate reads its settings from.
+    pub settings: Settings,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
     /// Named types by Rust name.
@@ -84,8 +92,122 @@ pub struct Operation {
     pub module: Option<String>,
     /// Needs the `X-SailPoint-Experimental` header, sent once the client opts in.
     pub experimental: bool,
+    /// The operation's own `security`, overriding [`Api::security`]; `Some(vec![])` sends no credentials.
+    pub security: Option<Vec<Requirement>>,
     /// Where the operation is defined.
     pub origin: Location,
+}
+
+/// A variable of the server URL (`{tenant}`): a client builder method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// Its name in the URL.
+    pub name: String,
+    /// The `ClientBuilder` method that sets it (snake_case).
+    pub method: String,
+    /// Its `default`.
+    pub default: String,
+    /// Its `enum`, when the spec limits it.
+    pub allowed: Vec<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// What part of the URL it is, which limits what it may hold.
+    pub place: VariablePlace,
+}
+
+/// What part of a server URL a variable is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VariablePlace {
+    /// Part of the host name, next to literal labels (`{tenant}.api.identitynow.com`).
+    HostLabel,
+    /// The whole host, with an optional port (`https://{apiUrl}`).
+    Host,
+    /// In the path.
+    Path,
+}
+
+/// A security scheme of `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its key in `components.securitySchemes`.
+    pub name: String,
+    /// How the client authenticates with it.
+    pub kind: SchemeKind,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// How a request carries credentials for a scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// OAuth2 with a client credentials flow: the client fetches its token
+    /// at `token_url`, or uses one the caller gives.
+    ClientCredentials {
+        /// Where the token endpoint is.
+        token_url: TokenUrl,
+    },
+    /// A bearer token the caller gives: `http` `bearer`, OAuth2 flows the
+    /// client cannot run itself, OpenID Connect.
+    Bearer,
+    /// `http` `basic`: a user name and password.
+    Basic,
+    /// An API key.
+    ApiKey {
+        /// Where it is sent.
+        location: ApiKeyLocation,
+        /// The header, query parameter or cookie name.
+        param: String,
+        /// The `ClientBuilder` method that sets it (snake_case).
+        method: String,
+    },
+}
+
+/// Where an OAuth2 token endpoint is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenUrl {
+    /// This path on the host the client talks to: the spec's `tokenUrl`
+    /// has no host, or names the server's host with example values for its
+    /// variables (`https://example-tenant.api.identitynow.com/oauth/token`
+    /// for the server `https://{tenant}.api.identitynow.com`).
+    OnApiHost(String),
+    /// The spec's `tokenUrl` as written: another host.
+    Fixed(String),
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// One alternative of a `security` list: every scheme in it, by index in
+/// [`Api::security_schemes`], applies at once. An empty one allows no credentials.
+pub type Requirement = Vec<usize>;
+
+/// Where a generated client reads its settings besides its builder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Prefix of the environment variables (`SAIL_`, `TWILIO_API_`).
+    pub env_prefix: String,
+    /// The environment variable holding the base URL, without the prefix (`BASE_URL`, `NERM_BASE_URL`).
+    pub base_url_var: String,
+    /// SailPoint's own configuration files, for crates of SailPoint's APIs.
+    pub sailpoint: Option<SailPointProduct>,
+}
+
+/// Which SailPoint product an API belongs to: it picks the keys read from
+/// SailPoint's `config.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SailPointProduct {
+    /// Identity Security Cloud (`*.api.identitynow.com`): `BaseURL`.
+    IdentitySecurityCloud,
+    /// Non-Employee Risk Management (`*.nonemployee.com`): `NermBaseUrl`.
+    NonEmployeeRiskManagement,
 }
 
 /// A piece of a path template.

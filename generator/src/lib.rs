@@ -53,11 +53,19 @@ pub struct Options {
     pub crate_name: String,
     /// Hand-written benchmarks in the crate's `benches/` (file stems), declared in its manifest.
     pub benches: Vec<String>,
+    /// Prefix of the environment variables the crate reads, instead of the
+    /// one derived from the spec (`SAIL_` for SailPoint's APIs) or the crate name.
+    pub env_prefix: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { load: load::LoadOptions::default(), crate_name: "openapi-client".to_owned(), benches: Vec::new() }
+        Self {
+            load: load::LoadOptions::default(),
+            crate_name: "openapi-client".to_owned(),
+            benches: Vec::new(),
+            env_prefix: None,
+        }
     }
 }
 
@@ -93,7 +101,9 @@ pub fn generate_with(source: &dyn SpecSource, root: &str, options: &Options) -> 
 
 fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Generated, SpecErrors> {
     let parsed = parse::parse(loaded)?;
-    let lowered = lower::lower(&parsed.spec, &loaded.source_map)?;
+    let access =
+        lower::AccessOptions { crate_name: options.crate_name.clone(), env_prefix: options.env_prefix.clone() };
+    let lowered = lower::lower(&parsed.spec, &loaded.source_map, &access)?;
     check::check(&lowered.api)?;
     let stats = Stats { operations: lowered.api.operations.len(), types: lowered.api.types.len() };
     let mut files = codegen::crate_files(&lowered.api, options);

@@ -11,7 +11,7 @@ fn connectors_api() -> Api {
     let source = MemorySource::new(files);
     let loaded = generator::load::load(&source, "openapi.yaml").unwrap();
     let parsed = generator::parse::parse(&loaded).unwrap();
-    let lowered = generator::lower::lower(&parsed.spec, &loaded.source_map).unwrap();
+    let lowered = generator::lower::lower(&parsed.spec, &loaded.source_map, &Default::default()).unwrap();
     assert!(lowered.warnings.is_empty(), "{:?}", lowered.warnings);
     generator::check::check(&lowered.api).unwrap();
     lowered.api

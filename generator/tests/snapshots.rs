@@ -25,7 +25,8 @@ fn render(folder: &Path) -> String {
                 out.push_str(&format!("skipped: {skipped}\n"));
             }
             for file in &generated.files {
-                if file.path == "src/models.rs" || file.path.starts_with("src/operations") {
+                let spec_dependent = ["src/models.rs", "src/access.rs"].contains(&file.path.as_str());
+                if spec_dependent || file.path.starts_with("src/operations") {
                     out.push_str(&format!("===== {} =====\n{}", file.path, file.contents));
                 }
                 // The features of an API split by tag.

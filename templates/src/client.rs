@@ -1,16 +1,18 @@
 //! The client: where requests go, how they are authorised, sent and retried.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use reqwest::StatusCode;
 use tracing::Instrument;
 use url::Url;
 
-use crate::auth::{AccessToken, ClientCredentials, StaticToken, TokenCache, TokenSource};
+use crate::auth::{AccessToken, ApiKeyLocation, Basic, ClientCredentials, Requirement, SchemeKind, Secret};
+use crate::auth::{SecurityScheme, StaticToken, TokenCache, TokenSource, TokenUrl};
 use crate::config::{self, Settings};
 use crate::error::Error;
 use crate::request::{Body, Request};
@@ -42,23 +44,67 @@ struct Inner {
     http: reqwest::Client,
     /// The API root, e.g. `https://acme.api.identitynow.com/v2024`, without a trailing `/`.
     base_url: String,
-    tokens: TokenCache,
+    credentials: Credentials,
     retry: RetryPolicy,
     max_response_bytes: u64,
     experimental: bool,
 }
 
-impl Client {
-    /// A client for the tenant at `base_url` that sends `token` as its bearer token.
-    ///
-    /// `base_url` is the tenant's API host (`https://acme.api.identitynow.com`);
-    /// the API's path (`/v2024`) is added unless the URL already ends with it.
-    pub fn new(base_url: &str, token: impl Into<String>) -> Result<Self, Error> {
-        Self::builder().base_url(base_url).token(token).build()
+/// The credentials configured, by kind; an operation uses those its
+/// security requirements name.
+#[derive(Debug)]
+struct Credentials {
+    /// The bearer token of OAuth2 and `http` `bearer` schemes.
+    tokens: Option<TokenCache>,
+    basic: Option<Basic>,
+    /// API keys by scheme name.
+    api_keys: BTreeMap<&'static str, Secret>,
+}
+
+impl Credentials {
+    fn has(&self, scheme: &SecurityScheme) -> bool {
+        match scheme.kind {
+            SchemeKind::ClientCredentials { .. } | SchemeKind::Bearer => self.tokens.is_some(),
+            SchemeKind::Basic => self.basic.is_some(),
+            SchemeKind::ApiKey { .. } => self.api_keys.contains_key(scheme.name),
+        }
     }
 
-    /// A client configured from the environment, then from the SailPoint
-    /// CLI's config file; see [`ClientBuilder::with_env`].
+    fn any(&self) -> bool {
+        self.tokens.is_some() || self.basic.is_some() || !self.api_keys.is_empty()
+    }
+}
+
+/// The schemes a request uses: the first alternative of its requirements
+/// whose credentials are all configured; none when it needs none.
+fn chosen_schemes(
+    credentials: &Credentials,
+    operation: &'static str,
+    requirements: &'static [Requirement],
+) -> Result<Requirement, Error> {
+    let schemes = crate::SECURITY_SCHEMES;
+    let configured = |requirement: &&Requirement| {
+        !requirement.is_empty() && requirement.iter().all(|&index| credentials.has(&schemes[index]))
+    };
+    if let Some(found) = requirements.iter().find(configured) {
+        return Ok(found);
+    }
+    if requirements.is_empty() || requirements.iter().any(|requirement| requirement.is_empty()) {
+        return Ok(&[]);
+    }
+    let wanted: Vec<String> = requirements
+        .iter()
+        .map(|requirement| requirement.iter().map(|&index| schemes[index].name).collect::<Vec<_>>().join(" and "))
+        .collect();
+    Err(Error::Config(format!(
+        "operation {operation} needs credentials for {}, and none are configured",
+        wanted.join(", or ")
+    )))
+}
+
+impl Client {
+    /// A client configured from the environment, then from configuration
+    /// files; see [`ClientBuilder::with_env`].
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().with_env()?.build()
     }
@@ -84,10 +130,18 @@ impl Client {
     pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let operation = request.operation_id;
         let url = self.url(&request)?;
+        let requirements = request.security.unwrap_or(crate::SECURITY);
+        let schemes = chosen_schemes(&self.inner.credentials, operation, requirements)?;
+        // A token is fetched only for a request that sends one.
+        let tokens = self.inner.credentials.tokens.as_ref();
+        let tokens = tokens.filter(|_| schemes.iter().any(|&index| crate::SECURITY_SCHEMES[index].kind.uses_token()));
         let mut attempt = 1;
         let mut replayed_after_401 = false;
         loop {
-            let token = self.inner.tokens.token().await?;
+            let token = match tokens {
+                Some(tokens) => Some(tokens.token().await?),
+                None => None,
+            };
             let span = tracing::debug_span!(
                 "request",
                 operation,
@@ -98,18 +152,21 @@ impl Client {
                 elapsed_ms = tracing::field::Empty,
             );
             let started = Instant::now();
-            let outcome = self.send_once(&request, url.clone(), &token).instrument(span.clone()).await;
+            let outcome =
+                self.send_once(&request, url.clone(), schemes, token.as_ref()).instrument(span.clone()).await;
             span.record("elapsed_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
             let wait = match &outcome {
                 Ok(response) => {
                     span.record("status", response.status.as_u16());
-                    if response.status == StatusCode::UNAUTHORIZED
-                        && !replayed_after_401
-                        && self.inner.tokens.reject(&token).await
-                    {
-                        replayed_after_401 = true;
-                        tracing::debug!(parent: &span, "token rejected: refreshing it and sending again");
-                        continue;
+                    if let (Some(tokens), Some(token)) = (tokens, &token) {
+                        if response.status == StatusCode::UNAUTHORIZED
+                            && !replayed_after_401
+                            && tokens.reject(token).await
+                        {
+                            replayed_after_401 = true;
+                            tracing::debug!(parent: &span, "token rejected: refreshing it and sending again");
+                            continue;
+                        }
                     }
                     self.inner.retry.after_response(&request.method, response.status, &response.headers, attempt)
                 }
@@ -145,13 +202,59 @@ impl Client {
 
     /// One attempt. The body is rebuilt from the request, so a retried
     /// multipart upload sends the whole form again.
-    async fn send_once(&self, request: &Request, url: Url, token: &AccessToken) -> Result<RawResponse, Error> {
+    async fn send_once(
+        &self,
+        request: &Request,
+        mut url: Url,
+        schemes: Requirement,
+        token: Option<&AccessToken>,
+    ) -> Result<RawResponse, Error> {
         let operation = request.operation_id;
-        let mut builder = self.inner.http.request(request.method.clone(), url).headers(request.headers.clone());
-        builder = builder.header(AUTHORIZATION, bearer(token.secret())?);
-        if !request.cookies.is_empty() {
-            let cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
-            builder = builder.header(COOKIE, cookies.join("; "));
+        let mut headers = request.headers.clone();
+        let mut cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        let mut basic = None;
+        // An API key in the query makes the URL a secret: errors then leave it out.
+        let mut secret_url = false;
+        for &index in schemes {
+            let scheme = &crate::SECURITY_SCHEMES[index];
+            match scheme.kind {
+                SchemeKind::ClientCredentials { .. } | SchemeKind::Bearer => {
+                    if let Some(token) = token {
+                        headers.insert(AUTHORIZATION, bearer(token.secret())?);
+                    }
+                }
+                SchemeKind::Basic => basic = self.inner.credentials.basic.as_ref(),
+                SchemeKind::ApiKey { location, name } => {
+                    let Some(key) = self.inner.credentials.api_keys.get(scheme.name) else { continue };
+                    match location {
+                        ApiKeyLocation::Header => {
+                            let name = HeaderName::try_from(name).map_err(|_| {
+                                Error::Config(format!("the API key header name {name:?} is not a valid header name"))
+                            })?;
+                            headers.insert(name, key.header_value("API key")?);
+                        }
+                        ApiKeyLocation::Query => {
+                            url.query_pairs_mut().append_pair(name, key.expose());
+                            secret_url = true;
+                        }
+                        ApiKeyLocation::Cookie => cookies.push(format!("{name}={}", key.expose())),
+                    }
+                }
+            }
+        }
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::InvalidRequest {
+                operation,
+                message: "a cookie value contains characters not allowed in a header".to_owned(),
+            })?;
+            // An API key may be one of them.
+            value.set_sensitive(true);
+            headers.insert(COOKIE, value);
+        }
+        let mut builder = self.inner.http.request(request.method.clone(), url).headers(headers);
+        if let Some(basic) = basic {
+            // `reqwest` marks the header sensitive, so it is never logged.
+            builder = builder.basic_auth(&basic.username, Some(basic.password.expose()));
         }
         builder = match &request.body {
             Body::Empty => builder,
@@ -170,6 +273,7 @@ impl Client {
             Body::Multipart(form) => builder.multipart(form.to_reqwest(operation)?),
         };
         let transport = |source: reqwest::Error| {
+            let source = if secret_url { source.without_url() } else { source };
             if source.is_timeout() {
                 Error::Timeout { operation }
             } else {
@@ -200,15 +304,15 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("tokens", &self.inner.tokens)
+            .field("credentials", &self.inner.credentials)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
 
-/// How the client authenticates.
+/// The bearer token credentials a client was given.
 #[derive(Clone)]
-enum Auth {
+pub(crate) enum Auth {
     Token(AccessToken),
     ClientCredentials { client_id: String, client_secret: String },
     Source(Arc<dyn TokenSource>),
@@ -231,39 +335,37 @@ impl fmt::Debug for Auth {
 /// Settings for a [`Client`].
 ///
 /// Precedence, highest first: what is set on the builder, then environment
-/// variables, then the SailPoint CLI's config file (see [`with_env`](Self::with_env)).
+/// variables, then configuration files (see [`with_env`](Self::with_env)).
+/// The methods for credentials and server variables are those the API's
+/// spec declares.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
     api_root: Option<String>,
-    credentials: Option<Auth>,
+    pub(crate) token: Option<Auth>,
+    pub(crate) token_url: Option<String>,
+    pub(crate) basic: Option<Basic>,
+    pub(crate) api_keys: BTreeMap<&'static str, Secret>,
+    pub(crate) server_variables: BTreeMap<&'static str, String>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     allow_http: bool,
     retry: Option<RetryPolicy>,
-    refresh_margin: Option<Duration>,
+    pub(crate) refresh_margin: Option<Duration>,
     max_response_bytes: Option<u64>,
-    tenant: Option<String>,
     experimental: bool,
     /// Where `with_env` looked, for error messages.
     looked_at: Vec<String>,
 }
 
 impl ClientBuilder {
-    /// The tenant's API host, e.g. `https://acme.api.identitynow.com`
-    /// (a URL that already ends with the API's path is accepted as is).
+    /// The API's host, e.g. `https://api.example.com` (a URL that already
+    /// ends with the API's path is accepted as is). It takes precedence
+    /// over the spec's server URL.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// The tenant's name: the base URL becomes the spec's server URL for it
-    /// (`https://{tenant}.api.identitynow.com`). An explicit
-    /// [`base_url`](Self::base_url) takes precedence.
-    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
-        self.tenant = Some(tenant.into());
         self
     }
 
@@ -276,37 +378,10 @@ impl ClientBuilder {
     }
 
     /// The URL the operations' paths are appended to, used as is: for a
-    /// proxy or mock server that serves the API somewhere other than
-    /// `{host}/v2024`. Overrides [`base_url`](Self::base_url).
+    /// proxy or mock server that serves the API somewhere other than where
+    /// its server URL says. Overrides [`base_url`](Self::base_url).
     pub fn api_root(mut self, api_root: impl Into<String>) -> Self {
         self.api_root = Some(api_root.into());
-        self
-    }
-
-    /// A bearer token obtained elsewhere, used until the server rejects it.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.credentials = Some(Auth::Token(AccessToken::new(token, None)));
-        self
-    }
-
-    /// OAuth2 client credentials (a personal access token's or an API
-    /// client's id and secret), exchanged at `{host}/oauth/token` for a
-    /// token that is cached and refreshed before it expires.
-    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        self.credentials =
-            Some(Auth::ClientCredentials { client_id: client_id.into(), client_secret: client_secret.into() });
-        self
-    }
-
-    /// Tokens from the caller's own source.
-    pub fn token_source(mut self, source: impl TokenSource + 'static) -> Self {
-        self.credentials = Some(Auth::Source(Arc::new(source)));
-        self
-    }
-
-    /// How long before it expires a token is refreshed (default 60 s).
-    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = Some(margin);
         self
     }
 
@@ -361,60 +436,51 @@ impl ClientBuilder {
         self
     }
 
-    /// Fills what is not set yet from the environment variables
-    /// [`SAIL_BASE_URL`](crate::ENV_BASE_URL), [`SAIL_CLIENT_ID`](crate::ENV_CLIENT_ID),
-    /// [`SAIL_CLIENT_SECRET`](crate::ENV_CLIENT_SECRET) and
-    /// [`SAIL_ACCESS_TOKEN`](crate::ENV_ACCESS_TOKEN) or, when none of them is
-    /// set, from the active environment of the SailPoint CLI's config file
-    /// `~/.sailpoint/config.yaml` (`activeenvironment`,
-    /// `environments.<name>.baseurl`, `.pat.clientid`, `.pat.clientsecret`).
+    /// Fills what is not set yet from the environment variables named by
+    /// the crate's `ENV_*` constants or, when none of them is set, from the
+    /// first configuration file that exists: for SailPoint's APIs,
+    /// `config.json` in the working directory (as SailPoint's SDKs read it),
+    /// then the SailPoint CLI's `~/.sailpoint/config.yaml` (its active
+    /// environment). Other APIs read no file.
     ///
     /// An access token wins over client credentials. A malformed config file
     /// is an error; a missing one is not.
     pub fn with_env(self) -> Result<Self, Error> {
         let lookup = |name: &str| std::env::var(name).ok();
-        let file = config::default_config_file(&lookup);
-        self.with_env_from(lookup, file)
+        let files = config::default_files(&lookup);
+        self.with_env_from(lookup, files)
     }
 
     /// [`with_env`](Self::with_env) with the variables read through `lookup`
-    /// and the config file at `config_file` (none when `None`).
+    /// and the configuration files `files`, tried in order: a `.json` file in
+    /// the format of SailPoint's SDKs, any other in the SailPoint CLI's.
     pub fn with_env_from(
         mut self,
         lookup: impl Fn(&str) -> Option<String>,
-        config_file: Option<PathBuf>,
+        files: impl IntoIterator<Item = PathBuf>,
     ) -> Result<Self, Error> {
         let from_env = config::from_env(&lookup);
-        let file_skipped = from_env.is_some().then_some(config_file.as_ref()).flatten().cloned();
-        let settings = match from_env {
-            Some(settings) => Some(settings),
-            None => {
-                self.looked_at.push(format!(
-                    "the environment variables {}, {}, {}, {} (none set)",
-                    config::ENV_BASE_URL,
-                    config::ENV_CLIENT_ID,
-                    config::ENV_CLIENT_SECRET,
-                    config::ENV_ACCESS_TOKEN
-                ));
-                match &config_file {
-                    Some(path) => {
-                        let found = config::from_file(path)?;
-                        if found.is_none() {
-                            self.looked_at.push(format!("{} (not found)", path.display()));
-                        }
-                        found
-                    }
-                    None => None,
-                }
-            }
-        };
-        if let Some(settings) = settings {
+        let files: Vec<PathBuf> = files.into_iter().collect();
+        if let Some(settings) = from_env {
             self.apply(settings)?;
+            for path in files {
+                // Say why the file's settings were not used, in case they were expected.
+                self.looked_at.push(format!(
+                    "{} (not read: it is used only when none of those variables is set)",
+                    path.display()
+                ));
+            }
+            return Ok(self);
         }
-        if let Some(path) = file_skipped {
-            // Say why the file's settings were not used, in case they were expected.
-            self.looked_at
-                .push(format!("{} (not read: it is used only when none of those variables is set)", path.display()));
+        self.looked_at.push(format!("the environment variables {} (none set)", config::env_names().join(", ")));
+        for path in files {
+            match config::from_file(&path)? {
+                Some(settings) => {
+                    self.apply(settings)?;
+                    break;
+                }
+                None => self.looked_at.push(format!("{} (not found)", path.display())),
+            }
         }
         Ok(self)
     }
@@ -424,10 +490,23 @@ impl ClientBuilder {
         if self.base_url.is_none() {
             self.base_url = settings.base_url;
         }
-        if self.credentials.is_some() {
+        if self.basic.is_none() {
+            self.basic = match (settings.username, settings.password) {
+                (Some(username), Some(password)) => Some(Basic { username, password: Secret::new(password) }),
+                (None, None) => None,
+                _ => {
+                    let message = format!("a user name or a password is set without the other, in {}", settings.origin);
+                    return Err(Error::Config(message));
+                }
+            };
+        }
+        for (scheme, key) in settings.api_keys {
+            self.api_keys.entry(scheme).or_insert(Secret::new(key));
+        }
+        if self.token.is_some() {
             return Ok(());
         }
-        self.credentials = match (settings.access_token, settings.client_id, settings.client_secret) {
+        self.token = match (settings.access_token, settings.client_id, settings.client_secret) {
             (Some(token), _, _) => Some(Auth::Token(AccessToken::new(token, None))),
             (None, Some(client_id), Some(client_secret)) => Some(Auth::ClientCredentials { client_id, client_secret }),
             (None, Some(_), None) => {
@@ -448,19 +527,14 @@ impl ClientBuilder {
             places.extend(self.looked_at.iter().cloned());
             places.join("; ")
         };
-        let from_tenant = self.tenant.as_deref().map(tenant_url).transpose()?;
-        let Some(base_url) = self.api_root.as_ref().or(self.base_url.as_ref()).or(from_tenant.as_ref()) else {
+        let from_server = server_url(&self.server_variables)?;
+        let Some(base_url) = self.api_root.as_ref().or(self.base_url.as_ref()).or(from_server.as_ref()) else {
             return Err(Error::Config(format!("no base URL was given; looked at {}", looked_at())));
         };
-        let Some(credentials) = &self.credentials else {
-            return Err(Error::Config(format!(
-                "no credentials (an access token or a client id and secret) were given; looked at {}",
-                looked_at()
-            )));
-        };
+        let base_path = with_variables(crate::BASE_PATH, &self.server_variables)?;
         let (host_root, api_root) = match &self.api_root {
             Some(exact) => (origin(exact, self.allow_http)?, exact.trim_end_matches('/').to_owned()),
-            None => roots(base_url, self.allow_http)?,
+            None => roots(base_url, &base_path, self.allow_http)?,
         };
         let http = match self.http {
             Some(http) => http,
@@ -474,12 +548,13 @@ impl ClientBuilder {
                 .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
         };
         let max_response_bytes = self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
-        let source: Arc<dyn TokenSource> = match credentials.clone() {
-            Auth::Token(token) => {
+        let source: Option<Arc<dyn TokenSource>> = match self.token.clone() {
+            None => None,
+            Some(Auth::Token(token)) => {
                 bearer(token.secret())?;
-                Arc::new(StaticToken(token))
+                Some(Arc::new(StaticToken(token)))
             }
-            Auth::ClientCredentials { client_id, client_secret } => {
+            Some(Auth::ClientCredentials { client_id, client_secret }) => {
                 // Form encoding would carry them safely, but a control character
                 // (a line break pasted along) is a mistake: refused here, not sent.
                 for (what, value) in [("client id", &client_id), ("client secret", &client_secret)] {
@@ -489,48 +564,128 @@ impl ClientBuilder {
                         )));
                     }
                 }
-                Arc::new(ClientCredentials {
-                    // The token endpoint is on the API host itself: credentials never go elsewhere.
-                    token_url: format!("{host_root}/oauth/token"),
-                    client_id,
-                    client_secret,
-                    http: http.clone(),
-                    max_response_bytes,
-                })
+                let token_url = match (&self.token_url, token_url()) {
+                    (Some(chosen), _) => chosen.clone(),
+                    // On the API host itself, credentials never go elsewhere.
+                    (None, Some(TokenUrl::OnApiHost(path))) => format!("{host_root}{path}"),
+                    (None, Some(TokenUrl::Fixed(url))) => url.to_owned(),
+                    (None, None) => {
+                        return Err(Error::Config("this API declares no OAuth2 token URL; set `token_url`".to_owned()))
+                    }
+                };
+                checked_url(&token_url, self.allow_http)?;
+                let http = http.clone();
+                Some(Arc::new(ClientCredentials { token_url, client_id, client_secret, http, max_response_bytes }))
             }
-            Auth::Source(source) => source,
+            Some(Auth::Source(source)) => Some(source),
         };
-        let tokens = TokenCache::new(source, self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN));
+        let refresh_margin = self.refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN);
+        let tokens = source.map(|source| TokenCache::new(source, refresh_margin));
+        if let Some(basic) = &self.basic {
+            if basic.username.contains(':') || basic.username.chars().any(char::is_control) {
+                return Err(Error::Config("the user name contains a `:` or control characters".to_owned()));
+            }
+        }
+        let credentials = Credentials { tokens, basic: self.basic.clone(), api_keys: self.api_keys.clone() };
+        let needs_credentials = !crate::SECURITY.is_empty() && crate::SECURITY.iter().all(|alternative| !alternative.is_empty());
+        if needs_credentials && !credentials.any() {
+            return Err(Error::Config(format!(
+                "no credentials ({}) were given; looked at {}",
+                config::credential_kinds(),
+                looked_at()
+            )));
+        }
         let retry = self.retry.unwrap_or_default();
         let experimental = self.experimental;
-        let inner = Inner { http, base_url: api_root, tokens, retry, max_response_bytes, experimental };
+        let inner = Inner { http, base_url: api_root, credentials, retry, max_response_bytes, experimental };
         Ok(Client { inner: Arc::new(inner) })
     }
 }
 
-/// The spec's server URL for a tenant.
-fn tenant_url(tenant: &str) -> Result<String, Error> {
-    let valid = !tenant.is_empty()
-        && tenant.len() <= 63
-        && tenant.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !tenant.starts_with('-')
-        && !tenant.ends_with('-');
-    if !valid {
-        return Err(Error::Config(format!("tenant {tenant:?} is not a valid host name label")));
+/// The token URL of the first OAuth2 client credentials scheme.
+fn token_url() -> Option<TokenUrl> {
+    crate::SECURITY_SCHEMES.iter().find_map(|scheme| match scheme.kind {
+        SchemeKind::ClientCredentials { token_url } => Some(token_url),
+        _ => None,
+    })
+}
+
+/// A server variable, as the spec declares it.
+#[derive(Debug)]
+pub(crate) struct ServerVariable {
+    pub(crate) name: &'static str,
+    pub(crate) default: &'static str,
+    /// The values the spec allows; any when empty.
+    pub(crate) allowed: &'static [&'static str],
+    pub(crate) place: VariablePlace,
+}
+
+/// What part of the server URL a variable is, which says what it may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code, reason = "each spec's server URL has only some of these")]
+pub(crate) enum VariablePlace {
+    /// A label of the host name (`{tenant}.api.identitynow.com`).
+    HostLabel,
+    /// The whole host, with an optional port (`https://{apiUrl}`).
+    Host,
+    /// Part of the path.
+    Path,
+}
+
+/// The spec's server URL with the variables set on the builder, the others
+/// at their defaults. `None` when no variable is set and the URL has some
+/// (their defaults are examples, not a place to send credentials), or when
+/// the spec names no absolute server URL.
+fn server_url(values: &BTreeMap<&'static str, String>) -> Result<Option<String>, Error> {
+    if !crate::SERVER_URL.contains("://") || (values.is_empty() && !crate::SERVER_VARIABLES.is_empty()) {
+        return Ok(None);
     }
-    if !crate::SERVER_URL.contains("{tenant}") {
-        return Err(Error::Config("this API's server URL has no `{tenant}`; set the base URL instead".to_owned()));
+    with_variables(crate::SERVER_URL, values).map(Some)
+}
+
+/// `template` with each `{variable}` replaced by its value on the builder
+/// or its default, after checking the value fits its place in the URL.
+fn with_variables(template: &str, values: &BTreeMap<&'static str, String>) -> Result<String, Error> {
+    let mut filled = template.to_owned();
+    for variable in crate::SERVER_VARIABLES {
+        let token = format!("{{{}}}", variable.name);
+        if !filled.contains(&token) {
+            continue;
+        }
+        let value = values.get(variable.name).map_or(variable.default, String::as_str);
+        if !variable.allowed.is_empty() && !variable.allowed.contains(&value) {
+            let allowed = variable.allowed.join(", ");
+            return Err(Error::Config(format!("{} {value:?} is not one of {allowed}", variable.name)));
+        }
+        let allowed_byte = |b: u8| match variable.place {
+            VariablePlace::HostLabel => b.is_ascii_alphanumeric() || b == b'-',
+            VariablePlace::Host => b.is_ascii_alphanumeric() || b"-.:[]".contains(&b),
+            VariablePlace::Path => b.is_ascii_alphanumeric() || b"-._~".contains(&b),
+        };
+        let valid = !value.is_empty()
+            && value.bytes().all(allowed_byte)
+            && (variable.place != VariablePlace::HostLabel
+                || (value.len() <= 63 && !value.starts_with('-') && !value.ends_with('-')));
+        if !valid {
+            let what = match variable.place {
+                VariablePlace::HostLabel => "a valid host name label",
+                VariablePlace::Host => "a valid host name",
+                VariablePlace::Path => "a valid path segment",
+            };
+            return Err(Error::Config(format!("{} {value:?} is not {what}", variable.name)));
+        }
+        filled = filled.replace(&token, value);
     }
-    Ok(crate::SERVER_URL.replace("{tenant}", tenant))
+    Ok(filled)
 }
 
 /// The host root (`https://acme.api.identitynow.com`) and the API root
 /// (`.../v2024`) for a base URL given with or without the API's path.
-fn roots(base_url: &str, allow_http: bool) -> Result<(String, String), Error> {
+fn roots(base_url: &str, base_path: &str, allow_http: bool) -> Result<(String, String), Error> {
     let url = checked_url(base_url, allow_http)?;
     let given = url.as_str().trim_end_matches('/');
-    let host_root = given.strip_suffix(crate::BASE_PATH).unwrap_or(given).to_owned();
-    let api_root = format!("{host_root}{}", crate::BASE_PATH);
+    let host_root = given.strip_suffix(base_path).unwrap_or(given).to_owned();
+    let api_root = format!("{host_root}{base_path}");
     Ok((host_root, api_root))
 }
 

@@ -1,9 +1,10 @@
-//! Configuration from the environment and from the SailPoint CLI's config file.
+//! Configuration from the environment and from configuration files.
 //!
 //! Precedence, highest first: values set on the [`ClientBuilder`](crate::ClientBuilder),
-//! then environment variables, then the active environment of
-//! `~/.sailpoint/config.yaml`. The file is read only when none of the
-//! variables below is set, so settings for two tenants never mix.
+//! then environment variables, then the first configuration file found
+//! (only SailPoint's APIs read any: `config.json` in the working directory,
+//! then the SailPoint CLI's `~/.sailpoint/config.yaml`). A file is read only
+//! when none of the variables is set, so settings for two tenants never mix.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,22 +12,41 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-/// The tenant's API host, e.g. `https://acme.api.identitynow.com`.
-pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
-/// OAuth2 client id (of a personal access token or API client).
-pub const ENV_CLIENT_ID: &str = "SAIL_CLIENT_ID";
-/// OAuth2 client secret.
-pub const ENV_CLIENT_SECRET: &str = "SAIL_CLIENT_SECRET";
-/// An access token obtained elsewhere, used as is instead of client credentials.
-pub const ENV_ACCESS_TOKEN: &str = "SAIL_ACCESS_TOKEN";
+/// The environment variables a crate reads, as its spec's security schemes
+/// need them, and the SailPoint product whose files it reads.
+pub(crate) struct EnvNames {
+    pub(crate) base_url: &'static str,
+    pub(crate) access_token: Option<&'static str>,
+    pub(crate) client_id: Option<&'static str>,
+    pub(crate) client_secret: Option<&'static str>,
+    pub(crate) username: Option<&'static str>,
+    pub(crate) password: Option<&'static str>,
+    /// Per API key scheme: its name and its variable.
+    pub(crate) api_keys: &'static [(&'static str, &'static str)],
+    pub(crate) sailpoint: Option<Product>,
+}
 
-/// What the environment or config file provides.
+/// A SailPoint product: which base URL its configuration files hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code, reason = "each crate belongs to one product, or none")]
+pub(crate) enum Product {
+    /// Identity Security Cloud: `BaseURL` in `config.json`, `baseurl` in the CLI's file.
+    IdentitySecurityCloud,
+    /// Non-Employee Risk Management: `NermBaseUrl` in `config.json`.
+    NonEmployeeRiskManagement,
+}
+
+/// What the environment or a config file provides.
 #[derive(Default, Clone, PartialEq, Eq)]
 pub(crate) struct Settings {
     pub(crate) base_url: Option<String>,
     pub(crate) client_id: Option<String>,
     pub(crate) client_secret: Option<String>,
     pub(crate) access_token: Option<String>,
+    pub(crate) username: Option<String>,
+    pub(crate) password: Option<String>,
+    /// API keys by scheme name.
+    pub(crate) api_keys: Vec<(&'static str, String)>,
     /// Where the settings were read, for error messages.
     pub(crate) origin: String,
 }
@@ -34,40 +54,128 @@ pub(crate) struct Settings {
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        let api_keys: Vec<&str> = self.api_keys.iter().map(|(scheme, _)| *scheme).collect();
         f.debug_struct("Settings")
             .field("base_url", &self.base_url)
             .field("client_id", &self.client_id)
             .field("client_secret", &redacted(&self.client_secret))
             .field("access_token", &redacted(&self.access_token))
+            .field("username", &self.username)
+            .field("password", &redacted(&self.password))
+            .field("api_keys (redacted)", &api_keys)
             .field("origin", &self.origin)
             .finish()
     }
 }
 
+/// Every variable the crate reads, in the order its guide lists them.
+pub(crate) fn env_names() -> Vec<&'static str> {
+    let names = &crate::ENV;
+    let mut all = vec![names.base_url];
+    all.extend([names.client_id, names.client_secret, names.access_token, names.username, names.password].into_iter().flatten());
+    all.extend(names.api_keys.iter().map(|(_, variable)| *variable));
+    all
+}
+
+/// The credentials the crate can be given, for error messages.
+pub(crate) fn credential_kinds() -> String {
+    let names = &crate::ENV;
+    let mut kinds = Vec::new();
+    if names.access_token.is_some() {
+        kinds.push(if names.client_id.is_some() { "an access token or a client id and secret" } else { "an access token" });
+    }
+    if names.username.is_some() {
+        kinds.push("a user name and password");
+    }
+    if !names.api_keys.is_empty() {
+        kinds.push("an API key");
+    }
+    kinds.join(", or ")
+}
+
 /// Settings from environment variables, read through `lookup`; `None` when
 /// none of them is set. Empty values count as unset.
 pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Option<Settings> {
-    let read = |name: &str| lookup(name).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty());
+    let read = |name: Option<&str>| {
+        lookup(name?).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty())
+    };
+    let names = &crate::ENV;
     let settings = Settings {
-        base_url: read(ENV_BASE_URL),
-        client_id: read(ENV_CLIENT_ID),
-        client_secret: read(ENV_CLIENT_SECRET),
-        access_token: read(ENV_ACCESS_TOKEN),
-        origin: format!(
-            "the environment variables {ENV_BASE_URL}, {ENV_CLIENT_ID}, {ENV_CLIENT_SECRET}, {ENV_ACCESS_TOKEN}"
-        ),
+        base_url: read(Some(names.base_url)),
+        client_id: read(names.client_id),
+        client_secret: read(names.client_secret),
+        access_token: read(names.access_token),
+        username: read(names.username),
+        password: read(names.password),
+        api_keys: names.api_keys.iter().filter_map(|(scheme, variable)| Some((*scheme, read(Some(variable))?))).collect(),
+        origin: format!("the environment variables {}", env_names().join(", ")),
     };
     let any = settings.base_url.is_some()
         || settings.client_id.is_some()
         || settings.client_secret.is_some()
-        || settings.access_token.is_some();
+        || settings.access_token.is_some()
+        || settings.username.is_some()
+        || settings.password.is_some()
+        || !settings.api_keys.is_empty();
     any.then_some(settings)
 }
 
-/// The SailPoint CLI's config file: `~/.sailpoint/config.yaml`.
-pub(crate) fn default_config_file(lookup: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    let home = lookup("HOME").or_else(|| lookup("USERPROFILE")).filter(|home| !home.is_empty())?;
-    Some(Path::new(&home).join(".sailpoint").join("config.yaml"))
+/// The configuration files [`with_env`](crate::ClientBuilder::with_env)
+/// reads: for SailPoint's APIs, `config.json` in the working directory and
+/// the SailPoint CLI's `~/.sailpoint/config.yaml`; none for other APIs.
+pub(crate) fn default_files(lookup: &dyn Fn(&str) -> Option<String>) -> Vec<PathBuf> {
+    if crate::ENV.sailpoint.is_none() {
+        return Vec::new();
+    }
+    let mut files = vec![PathBuf::from("config.json")];
+    if let Some(home) = lookup("HOME").or_else(|| lookup("USERPROFILE")).filter(|home| !home.is_empty()) {
+        files.push(Path::new(&home).join(".sailpoint").join("config.yaml"));
+    }
+    files
+}
+
+/// `config.json` as SailPoint's SDKs read it.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SdkConfig {
+    #[serde(rename = "BaseURL")]
+    base_url: Option<String>,
+    nerm_base_url: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// Settings of a config file: SailPoint's SDK format for a `.json` file,
+/// the SailPoint CLI's for any other. `None` when the file does not exist.
+pub(crate) fn from_file(path: &Path) -> Result<Option<Settings>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(Error::Config(format!("cannot read {}: {error}", path.display()))),
+    };
+    if path.extension().is_some_and(|extension| extension == "json") {
+        from_sdk_config(path, &text).map(Some)
+    } else {
+        from_cli_config(path, &text).map(Some)
+    }
+}
+
+fn from_sdk_config(path: &Path, text: &str) -> Result<Settings, Error> {
+    let config: SdkConfig = serde_json::from_str(text).map_err(|error| {
+        let error = without_quoted_values(&error.to_string());
+        Error::Config(format!("{} is not a valid SailPoint SDK config: {error}", path.display()))
+    })?;
+    let base_url = match crate::ENV.sailpoint {
+        Some(Product::NonEmployeeRiskManagement) => config.nerm_base_url,
+        _ => config.base_url,
+    };
+    Ok(Settings {
+        base_url,
+        client_id: config.client_id,
+        client_secret: config.client_secret,
+        origin: path.display().to_string(),
+        ..Settings::default()
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -89,15 +197,9 @@ struct CliPat {
     clientsecret: Option<String>,
 }
 
-/// Settings of the active environment of a CLI config file; `None` when the
-/// file does not exist.
-pub(crate) fn from_file(path: &Path) -> Result<Option<Settings>, Error> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(Error::Config(format!("cannot read {}: {error}", path.display()))),
-    };
-    let config: CliConfig = serde_yaml::from_str(&text).map_err(|error| {
+/// Settings of the active environment of a SailPoint CLI config file.
+fn from_cli_config(path: &Path, text: &str) -> Result<Settings, Error> {
+    let config: CliConfig = serde_yaml::from_str(text).map_err(|error| {
         let error = without_quoted_values(&error.to_string());
         Error::Config(format!("{} is not a valid SailPoint CLI config: {error}", path.display()))
     })?;
@@ -111,13 +213,15 @@ pub(crate) fn from_file(path: &Path) -> Result<Option<Settings>, Error> {
         )));
     };
     let pat = environment.pat.as_ref();
-    Ok(Some(Settings {
-        base_url: environment.baseurl.clone(),
+    // The CLI's base URL is Identity Security Cloud's, never another product's.
+    let base_url = environment.baseurl.clone().filter(|_| crate::ENV.sailpoint != Some(Product::NonEmployeeRiskManagement));
+    Ok(Settings {
+        base_url,
         client_id: pat.and_then(|pat| pat.clientid.clone()),
         client_secret: pat.and_then(|pat| pat.clientsecret.clone()),
-        access_token: None,
         origin: format!("environment {active:?} of {}", path.display()),
-    }))
+        ..Settings::default()
+    })
 }
 
 /// A parse error message with the values it quotes (`invalid type: string

@@ -49,8 +49,8 @@ pub fn run_one(spec: &Path, iterations: usize) -> Result<()> {
         let loaded_at = Instant::now();
         let parsed = generator::parse::parse(&loaded).map_err(|errors| anyhow::anyhow!("{errors}"))?;
         let parsed_at = Instant::now();
-        let lowered =
-            generator::lower::lower(&parsed.spec, &loaded.source_map).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+        let lowered = generator::lower::lower(&parsed.spec, &loaded.source_map, &Default::default())
+            .map_err(|errors| anyhow::anyhow!("{errors}"))?;
         generator::check::check(&lowered.api).map_err(|errors| anyhow::anyhow!("{errors}"))?;
         let lowered_at = Instant::now();
         let modules = generator::codegen::rust_modules(&lowered.api);

@@ -98,15 +98,21 @@ pub struct CheckedIn {
     pub crate_name: &'static str,
 }
 
-/// What `cargo xtask generate` writes: the client, and a crate generated
-/// from the kitchen-sink fixture (every construct the generator supports),
-/// whose hand-written tests check the wire format of each against a mock.
+/// What `cargo xtask generate` writes: the client, and crates generated
+/// from fixtures whose hand-written tests check the wire format against a
+/// mock: the kitchen sink (every construct the generator supports) and every
+/// kind of security scheme with a server URL's variables.
 pub const CHECKED_IN: &[CheckedIn] = &[
     CheckedIn { spec: "spec/openapi.yaml", out: "generated-client", crate_name: CRATE_NAME },
     CheckedIn {
         spec: "generator/tests/fixtures/kitchen_sink/openapi.yaml",
         out: "generator/tests/kitchen-sink-client",
         crate_name: "kitchen-sink-client",
+    },
+    CheckedIn {
+        spec: "generator/tests/fixtures/security/openapi.yaml",
+        out: "generator/tests/security-client",
+        crate_name: "security-client",
     },
 ];
 
@@ -131,11 +137,19 @@ pub struct Options {
     pub keep_going: bool,
     /// The crate's package name.
     pub crate_name: String,
+    /// Prefix of the environment variables the client reads, instead of the derived one.
+    pub env_prefix: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { allow_outside_root: false, spec_root: None, keep_going: false, crate_name: CRATE_NAME.to_owned() }
+        Self {
+            allow_outside_root: false,
+            spec_root: None,
+            keep_going: false,
+            crate_name: CRATE_NAME.to_owned(),
+            env_prefix: None,
+        }
     }
 }
 
@@ -146,8 +160,12 @@ pub fn generate_spec(spec: &Path, out: &Path, options: &Options) -> Result<gener
         spec_root_up: spec_root_up(spec, options.spec_root.as_deref())?,
         allow_outside_root: options.allow_outside_root,
     };
-    let generator_options =
-        generator::Options { load, crate_name: options.crate_name.clone(), benches: hand_written_benches(out)? };
+    let generator_options = generator::Options {
+        load,
+        crate_name: options.crate_name.clone(),
+        benches: hand_written_benches(out)?,
+        env_prefix: options.env_prefix.clone(),
+    };
     generator::generate_with(&source, &root_name, &generator_options).map_err(|errors| anyhow::anyhow!("{errors}"))
 }
 

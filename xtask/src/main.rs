@@ -42,6 +42,10 @@ enum Command {
         /// Package name of the generated crate.
         #[arg(long, default_value = generate::CRATE_NAME)]
         crate_name: String,
+        /// Prefix of the environment variables the client reads [default:
+        /// `SAIL_` for SailPoint's APIs, else the crate name in capitals and `_`].
+        #[arg(long, value_name = "PREFIX")]
+        env_prefix: Option<String>,
     },
     /// Time each generator stage and measure peak memory, on `spec/` and the whole upstream spec.
     Bench {
@@ -84,11 +88,25 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate { check, spec, out, spec_root, allow_refs_outside_spec, keep_going, crate_name } => {
+        Command::Generate {
+            check,
+            spec,
+            out,
+            spec_root,
+            allow_refs_outside_spec,
+            keep_going,
+            crate_name,
+            env_prefix,
+        } => {
             let root = generate::workspace_root();
             let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
-            let options =
-                generate::Options { allow_outside_root: allow_refs_outside_spec, spec_root, keep_going, crate_name };
+            let options = generate::Options {
+                allow_outside_root: allow_refs_outside_spec,
+                spec_root,
+                keep_going,
+                crate_name,
+                env_prefix,
+            };
             match (spec, out) {
                 // The checked-in crates: the client, and the kitchen sink its tests execute.
                 (None, None) => generate::run_checked_in(mode, &options),

@@ -4,6 +4,7 @@
 //! Generated code spells paths in full (`::std::string::String`,
 //! `::serde::Serialize`) so no spec name can shadow them.
 
+mod access;
 mod docs;
 mod models;
 mod operations;
@@ -64,6 +65,7 @@ pub fn rust_modules(api: &Api) -> Vec<(String, TokenStream)> {
 #[derive(Debug, Clone, Copy)]
 enum Piece<'a> {
     Lib,
+    Access,
     ModelsDoc,
     Model(&'a crate::ir::TypeDef),
     OperationsDoc(Option<&'a crate::ir::Tag>),
@@ -75,6 +77,7 @@ impl Piece<'_> {
     fn render(&self, api: &Api) -> TokenStream {
         match self {
             Piece::Lib => lib_rs(api),
+            Piece::Access => access::module(api),
             Piece::ModelsDoc => models::module_doc(),
             Piece::Model(def) => models::model(api, def),
             Piece::OperationsDoc(tag) => operations::module_doc(*tag),
@@ -88,7 +91,11 @@ impl Piece<'_> {
 fn rust_layout(api: &Api) -> Vec<(String, Vec<Piece<'_>>)> {
     let mut models = vec![Piece::ModelsDoc];
     models.extend(api.types.values().map(Piece::Model));
-    let mut layout = vec![("src/lib.rs".to_owned(), vec![Piece::Lib]), ("src/models.rs".to_owned(), models)];
+    let mut layout = vec![
+        ("src/lib.rs".to_owned(), vec![Piece::Lib]),
+        ("src/access.rs".to_owned(), vec![Piece::Access]),
+        ("src/models.rs".to_owned(), models),
+    ];
     if api.tags.is_empty() {
         let mut pieces = vec![Piece::OperationsDoc(None)];
         pieces.extend(api.operations.iter().map(Piece::Operation));
@@ -186,8 +193,6 @@ impl<'a> Methods<'a> {
 }
 
 fn lib_rs(api: &Api) -> TokenStream {
-    let base_path = &api.base_path;
-    let server_url = api.server_url.as_deref().unwrap_or("");
     // Without operations (a spec with none, or no tag's feature on) the crate
     // is its models alone: the runtime that sends requests has no caller,
     // which is expected, not a warning.
@@ -206,6 +211,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         #![deny(missing_docs)]
         #models_only
 
+        mod access;
         mod auth;
         mod client;
         mod config;
@@ -221,11 +227,11 @@ fn lib_rs(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         pub mod operations;
 
-        pub use auth::{AccessToken, TokenFuture, TokenSource};
+        pub use access::*;
+        pub use auth::{AccessToken, ApiKeyLocation, SchemeKind, SecurityScheme, TokenFuture, TokenSource, TokenUrl};
         pub use client::{Client, ClientBuilder};
         pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         pub use client::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, USER_AGENT};
-        pub use config::{ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
         pub use error::{ApiError, AuthError, DecodeError, Error, ErrorDetails};
         pub use futures_util::{Stream, StreamExt, TryStreamExt};
         #models
@@ -233,12 +239,6 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub use request::{FilePart, Upload};
         pub use response::Response;
         pub use retry::RetryPolicy;
-
-        /// The API's path on a tenant's host, from the spec's first server URL.
-        pub(crate) const BASE_PATH: &str = #base_path;
-
-        /// The spec's first server URL; `{tenant}` in it is filled by `ClientBuilder::tenant`.
-        pub(crate) const SERVER_URL: &str = #server_url;
     }
 }
 

@@ -428,6 +428,11 @@ fn send(operation: &Operation) -> TokenStream {
             format!("Sends the request and decodes the body its status declares, as a [`{name}`].")
         }
     };
+    // Only an operation that overrides the API's requirements says so.
+    let security = operation.security.as_deref().map(|requirements| {
+        let requirements = super::access::requirements(requirements);
+        quote!(.security(#requirements))
+    });
     let docs = doc(&format!(
         "{returns_doc}\n\nA status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body."
     ));
@@ -436,7 +441,7 @@ fn send(operation: &Operation) -> TokenStream {
         pub async fn send(self) -> ::std::result::Result<crate::Response<#returns>, crate::Error> {
             #path
             let request = crate::request::Request::new(Self::OPERATION_ID, ::reqwest::Method::#http_method, path)
-                .accept(#accept);
+                .accept(#accept)#security;
             #experimental
             #( #params )*
             #body

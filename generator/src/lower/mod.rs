@@ -4,6 +4,7 @@
 //! and deterministic suffixes for clashes. Every IR node keeps the file and
 //! pointer it came from, so later checks can still point at the input.
 
+mod access;
 mod names;
 mod operations;
 mod schemas;
@@ -15,6 +16,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use crate::diagnostics::{push_pointer, Diagnostic, Kind, Location, SpecErrors};
 use crate::ir::{Api, Type, TypeKind};
 use crate::load::SourceMap;
+pub use access::{AccessOptions, CLIENT_BUILDER_METHODS};
 pub use names::{type_name, value_name};
 
 /// The IR, with the warnings met on the way (constructs typed loosely).
@@ -29,10 +31,11 @@ pub struct Lowered {
 }
 
 /// Lowers a parsed spec; every error found is reported, not just the first.
-pub fn lower(spec: &OpenAPI, source_map: &SourceMap) -> Result<Lowered, SpecErrors> {
+pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &AccessOptions) -> Result<Lowered, SpecErrors> {
     let mut lowerer = Lowerer {
         spec,
         source_map,
+        security_schemes: Vec::new(),
         types: BTreeMap::new(),
         component_names: BTreeMap::new(),
         type_scope: names::Scope::default(),
@@ -72,16 +75,26 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap) -> Result<Lowered, SpecErro
             }
         }
     }
+    let access = lowerer.access(options);
     let mut operations = lowerer.operations();
+    // An operation that repeats the API's requirements needs no override.
+    for operation in &mut operations {
+        if operation.security.as_ref() == Some(&access.security) {
+            operation.security = None;
+        }
+    }
     box_recursive_fields(&mut lowerer.types);
     let tags = split_by_tag(spec, &mut operations, &mut lowerer.types);
-    let (server_url, base_path) = server(spec);
     let api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         version: spec.info.version.clone(),
-        base_path,
-        server_url,
+        base_path: access.base_path,
+        server_url: access.server_url,
+        server_variables: access.server_variables,
+        security_schemes: access.security_schemes,
+        security: access.security,
+        settings: access.settings,
         operations,
         types: lowerer.types,
         tags,
@@ -96,6 +109,8 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap) -> Result<Lowered, SpecErro
 pub(crate) struct Lowerer<'a> {
     spec: &'a OpenAPI,
     source_map: &'a SourceMap,
+    /// The schemes requirements refer to by index.
+    security_schemes: Vec<crate::ir::SecurityScheme>,
     types: BTreeMap<String, crate::ir::TypeDef>,
     /// Component key → Rust type name.
     component_names: BTreeMap<String, String>,
@@ -119,17 +134,6 @@ impl Lowerer<'_> {
         let location = self.locate(pointer);
         self.warnings.push(Diagnostic::new(kind, location, message));
     }
-}
-
-/// The first server's URL template and the path part of it (`/v2024`).
-fn server(spec: &OpenAPI) -> (Option<String>, String) {
-    let Some(server) = spec.servers.first() else {
-        return (None, String::new());
-    };
-    let url = &server.url;
-    let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
-    (Some(url.clone()), path.trim_end_matches('/').to_owned())
 }
 
 /// With two or more tags, gives each operation its tag's module and each

@@ -148,6 +148,8 @@ impl Lowerer<'_> {
             return None;
         }
         let pagination = pagination(&params, &success);
+        let security_pointer = push_pointer(context.pointer, "security");
+        let security = operation.security.as_ref().map(|list| self.requirements(list, &security_pointer));
         Some(Operation {
             operation_id: context.operation_id.to_owned(),
             method_name,
@@ -166,6 +168,7 @@ impl Lowerer<'_> {
             pagination,
             module: operation.tags.first().cloned(),
             experimental,
+            security,
             origin: self.locate(context.pointer),
         })
     }
