@@ -580,10 +580,10 @@ impl GetConnectorList {
 
     /// Streams every item of every page, fetching a page only when the stream needs it.
     ///
-    /// Pages hold `limit` items (250 unless set), starting at `offset` (0 unless set); every other parameter applies to each page. See [`Items`](crate::Items).
+    /// Pages hold `limit` items (250 unless set), starting at `offset` (0 unless set). Every other parameter applies to each page. See [`Items`](crate::Items).
     #[inline]
     pub fn items(self) -> crate::Items<crate::models::V3ConnectorDto> {
-        let first = crate::paginate::Page {
+        let first = crate::paginate::Page::Offset {
             offset: self.offset.map_or(0, |value| u64::try_from(value).unwrap_or(0)),
             limit: self
                 .limit
@@ -595,16 +595,21 @@ impl GetConnectorList {
             page: crate::paginate::Page,
         | -> crate::paginate::PageFuture<crate::models::V3ConnectorDto> {
             let mut request = ::std::clone::Clone::clone(&self);
-            request.offset = ::std::option::Option::Some(
-                i32::try_from(page.offset).unwrap_or(i32::MAX),
-            );
-            request.limit = ::std::option::Option::Some(
-                i32::try_from(page.limit).unwrap_or(i32::MAX),
-            );
-            if page.count {
-                request.count = ::std::option::Option::Some(true);
+            if let crate::paginate::Page::Offset { offset, limit, count } = page {
+                request.offset = ::std::option::Option::Some(
+                    i32::try_from(offset).unwrap_or(i32::MAX),
+                );
+                request.limit = ::std::option::Option::Some(
+                    i32::try_from(limit).unwrap_or(i32::MAX),
+                );
+                if count {
+                    request.count = ::std::option::Option::Some(true);
+                }
             }
-            ::std::boxed::Box::pin(request.send())
+            ::std::boxed::Box::pin(async move {
+                let response = request.send().await?;
+                ::std::result::Result::Ok(crate::paginate::Fetched::from_list(response))
+            })
         };
         crate::Items::new(::std::boxed::Box::new(fetch), first)
     }

@@ -86,7 +86,7 @@ pub struct Operation {
     pub success: SuccessResponse,
     /// Declared error responses, by status.
     pub errors: Vec<ErrorResponse>,
-    /// How to page through the results, for `limit`/`offset` list operations.
+    /// How `items()` pages through the results, for list operations.
     pub pagination: Option<Pagination>,
     /// Module of the operation's (first) tag, when the API is split by tag.
     pub module: Option<String>,
@@ -301,19 +301,79 @@ pub enum Style {
     Json,
 }
 
-/// A list operation paged with `limit` and `offset` query parameters.
+/// How a list operation pages, decided from its parameters and response
+/// (or declared in the generator config): `items()` streams every item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The `limit` parameter (`I32` or `I64`).
-    pub limit: PageParam,
-    /// The `offset` parameter (`I32` or `I64`).
-    pub offset: PageParam,
-    /// A boolean `count` parameter that asks for `X-Total-Count`.
-    pub count: Option<PageParam>,
-    /// Page size when the caller sets no limit: the largest the spec allows.
-    pub page_size: u64,
-    /// Type of one item of the page.
+    /// Which parameters move through the pages.
+    pub style: PageStyle,
+    /// Where a page's items are in the response body.
+    pub items: ItemsAt,
+    /// Type of one item.
     pub item: Type,
+}
+
+/// The paging styles `items()` runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// `limit` and `offset`: the offset grows by the items received.
+    LimitOffset {
+        /// The page size parameter (`I32` or `I64`).
+        limit: PageParam,
+        /// The offset parameter (`I32` or `I64`).
+        offset: PageParam,
+        /// A boolean `count` parameter that asks for `X-Total-Count`.
+        count: Option<PageParam>,
+        /// Page size when the caller sets no limit: the largest the spec allows.
+        page_size: u64,
+    },
+    /// A page number and a page size.
+    PageNumber {
+        /// The page number parameter.
+        page: PageParam,
+        /// The page size parameter.
+        size: PageParam,
+        /// The number of the first page (0 or 1, as the spec says).
+        first: u64,
+        /// Page size when the caller sets none.
+        page_size: u64,
+    },
+    /// A token (cursor) parameter, set from each response for the next page.
+    Cursor {
+        /// The token parameter.
+        token: PageParam,
+        /// Where the next page's token is.
+        next: NextAt,
+    },
+}
+
+/// Where a response says how to get the next page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextAt {
+    /// A body field holding the next token itself.
+    Token(Vec<FieldStep>),
+    /// A body field holding the next page's URL, whose query carries the token.
+    Url(Vec<FieldStep>),
+    /// The `Link` header's `rel="next"` URL, whose query carries the token.
+    LinkHeader,
+}
+
+/// Where a page's items are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemsAt {
+    /// The body is the array of items.
+    Body,
+    /// A field of the body object is; `None` in the body means no items.
+    Field(FieldStep),
+}
+
+/// One field on the way into a response body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldStep {
+    /// The Rust field name.
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
 }
 
 /// A parameter the page stream sets on every page.
@@ -321,16 +381,12 @@ pub struct Pagination {
 pub struct PageParam {
     /// Its builder field.
     pub field: String,
+    /// Its name on the wire.
+    pub wire_name: String,
     /// Its type.
     pub ty: Type,
     /// Whether the field holds the value itself rather than an `Option`.
     pub required: bool,
-}
-
-impl From<&Param> for PageParam {
-    fn from(param: &Param) -> Self {
-        Self { field: param.field_name.clone(), ty: param.ty.clone(), required: param.required }
-    }
 }
 
 /// The builder field and setter of a request body given as one value.

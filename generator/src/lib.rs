@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod codegen;
+pub mod config;
 pub mod diagnostics;
 pub mod format;
 pub mod ir;
@@ -55,7 +56,10 @@ pub struct Options {
     pub benches: Vec<String>,
     /// Prefix of the environment variables the crate reads, instead of the
     /// one derived from the spec (`SAIL_` for SailPoint's APIs) or the crate name.
+    /// It wins over the config's.
     pub env_prefix: Option<String>,
+    /// The generator config checked in beside the spec.
+    pub config: config::Config,
 }
 
 impl Default for Options {
@@ -65,6 +69,7 @@ impl Default for Options {
             crate_name: "openapi-client".to_owned(),
             benches: Vec::new(),
             env_prefix: None,
+            config: config::Config::default(),
         }
     }
 }
@@ -101,9 +106,12 @@ pub fn generate_with(source: &dyn SpecSource, root: &str, options: &Options) -> 
 
 fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Generated, SpecErrors> {
     let parsed = parse::parse(loaded)?;
-    let access =
-        lower::AccessOptions { crate_name: options.crate_name.clone(), env_prefix: options.env_prefix.clone() };
-    let lowered = lower::lower(&parsed.spec, &loaded.source_map, &access)?;
+    let lower_options = lower::LowerOptions {
+        crate_name: options.crate_name.clone(),
+        env_prefix: options.env_prefix.clone().or_else(|| options.config.env_prefix.clone()),
+        paging: options.config.paging.clone(),
+    };
+    let lowered = lower::lower(&parsed.spec, &loaded.source_map, &lower_options)?;
     check::check(&lowered.api)?;
     let stats = Stats { operations: lowered.api.operations.len(), types: lowered.api.types.len() };
     let mut files = codegen::crate_files(&lowered.api, options);

@@ -14,7 +14,13 @@ mod common;
 
 fn render(folder: &Path) -> String {
     let source = MemorySource::new(common::spec_files(folder));
-    match generator::generate(&source, "openapi.yaml") {
+    // The generator config beside a fixture, as `cargo xtask generate` reads it.
+    let config = match std::fs::read_to_string(folder.join(generator::config::FILE_NAME)) {
+        Ok(text) => generator::config::Config::parse(generator::config::FILE_NAME, &text).unwrap(),
+        Err(_) => generator::config::Config::default(),
+    };
+    let options = generator::Options { config, ..generator::Options::default() };
+    match generator::generate_with(&source, "openapi.yaml", &options) {
         Err(errors) => format!("ERROR\n{errors}"),
         Ok(generated) => {
             let mut out = String::new();

@@ -101,7 +101,7 @@ pub struct CheckedIn {
 /// What `cargo xtask generate` writes: the client, and crates generated
 /// from fixtures whose hand-written tests check the wire format against a
 /// mock: the kitchen sink (every construct the generator supports) and every
-/// kind of security scheme with a server URL's variables.
+/// kind of security scheme with a server URL's variables, and every paging style.
 pub const CHECKED_IN: &[CheckedIn] = &[
     CheckedIn { spec: "spec/openapi.yaml", out: "generated-client", crate_name: CRATE_NAME },
     CheckedIn {
@@ -113,6 +113,11 @@ pub const CHECKED_IN: &[CheckedIn] = &[
         spec: "generator/tests/fixtures/security/openapi.yaml",
         out: "generator/tests/security-client",
         crate_name: "security-client",
+    },
+    CheckedIn {
+        spec: "generator/tests/fixtures/paging_styles/openapi.yaml",
+        out: "generator/tests/paging-client",
+        crate_name: "paging-client",
     },
 ];
 
@@ -165,8 +170,20 @@ pub fn generate_spec(spec: &Path, out: &Path, options: &Options) -> Result<gener
         crate_name: options.crate_name.clone(),
         benches: hand_written_benches(out)?,
         env_prefix: options.env_prefix.clone(),
+        config: generator_config(spec)?,
     };
     generator::generate_with(&source, &root_name, &generator_options).map_err(|errors| anyhow::anyhow!("{errors}"))
+}
+
+/// The generator config beside the spec's root file, if there is one.
+fn generator_config(spec: &Path) -> Result<generator::config::Config> {
+    let path = spec.parent().unwrap_or(Path::new(".")).join(generator::config::FILE_NAME);
+    match fs::read_to_string(&path) {
+        Ok(text) => generator::config::Config::parse(&path.display().to_string(), &text)
+            .map_err(|errors| anyhow::anyhow!("{errors}")),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(error) => Err(anyhow::anyhow!("cannot read {}: {error}", path.display())),
+    }
 }
 
 /// Stems of the hand-written benchmarks in `out/benches/`, sorted.

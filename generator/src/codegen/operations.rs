@@ -6,8 +6,9 @@ use quote::{format_ident, quote};
 use super::docs::{doc, doc_paragraphs};
 use super::{ident, rust_type};
 use crate::ir::{
-    Api, Encoding, ErrorResponse, MultipartPart, Operation, PageParam, Pagination, Param, ParamLocation, PartKind,
-    RequestBody, ResponseContent, Segment, StatusMatch, StatusVariant, Style, Tag, Type,
+    Api, Encoding, ErrorResponse, FieldStep, ItemsAt, MultipartPart, NextAt, Operation, PageParam, PageStyle,
+    Pagination, Param, ParamLocation, PartKind, RequestBody, ResponseContent, Segment, StatusMatch, StatusVariant,
+    Style, Tag, Type,
 };
 
 /// `operations/mod.rs` of an API split by tag: one gated module per tag,
@@ -550,49 +551,76 @@ fn style_tokens(style: Style) -> TokenStream {
     }
 }
 
-/// `items()`: a lazy stream over every page of a `limit`/`offset` operation.
+/// `items()`: a lazy stream over every page of a list operation.
 fn items(pagination: &Pagination) -> TokenStream {
     let item = rust_type(&pagination.item);
-    let read = |param: &PageParam, fallback: TokenStream| {
-        let name = ident(&param.field);
-        if param.required {
-            quote!(u64::try_from(self.#name).unwrap_or(#fallback))
-        } else {
-            quote!(self.#name.map_or(#fallback, |value| u64::try_from(value).unwrap_or(#fallback)))
-        }
-    };
-    let write = |param: &PageParam, value: TokenStream| {
-        let name = ident(&param.field);
-        let ty = rust_type(&param.ty);
-        let converted = quote!(#ty::try_from(#value).unwrap_or(#ty::MAX));
-        if param.required {
-            quote!(request.#name = #converted;)
-        } else {
-            quote!(request.#name = ::std::option::Option::Some(#converted);)
-        }
-    };
-    let page_size = proc_macro2::Literal::u64_unsuffixed(pagination.page_size);
-    let first_offset = read(&pagination.offset, quote!(0));
-    let first_limit = read(&pagination.limit, quote!(#page_size));
-    let set_offset = write(&pagination.offset, quote!(page.offset));
-    let set_limit = write(&pagination.limit, quote!(page.limit));
-    let (count, set_count) = match &pagination.count {
-        Some(param) => {
-            let name = ident(&param.field);
-            let set = if param.required {
-                quote!(if page.count { request.#name = true; })
-            } else {
-                quote!(if page.count { request.#name = ::std::option::Option::Some(true); })
+    let (first, set_page, docs) = match &pagination.style {
+        PageStyle::LimitOffset { limit, offset, count, page_size } => {
+            let page_size = proc_macro2::Literal::u64_unsuffixed(*page_size);
+            let first_offset = read(offset, quote!(0));
+            let first_limit = read(limit, quote!(#page_size));
+            let (ask_count, set_count) = match count {
+                Some(param) => {
+                    let set = write(param, quote!(true));
+                    (quote!(true), quote!(if count { #set }))
+                }
+                None => (quote!(false), quote!(let _ = count;)),
             };
-            (quote!(true), set)
+            let (set_offset, set_limit) = (write_number(offset, quote!(offset)), write_number(limit, quote!(limit)));
+            let first = quote!(crate::paginate::Page::Offset { offset: #first_offset, limit: #first_limit.max(1), count: #ask_count });
+            let set = quote! {
+                if let crate::paginate::Page::Offset { offset, limit, count } = page {
+                    #set_offset
+                    #set_limit
+                    #set_count
+                }
+            };
+            let docs = format!(
+                "Pages hold `{}` items ({page_size} unless set), starting at `{}` (0 unless set).",
+                limit.field, offset.field
+            );
+            (first, set, docs)
         }
-        None => (quote!(false), quote!()),
+        PageStyle::PageNumber { page, size, first, page_size } => {
+            let page_size = proc_macro2::Literal::u64_unsuffixed(*page_size);
+            let first_number = proc_macro2::Literal::u64_unsuffixed(*first);
+            let number = read(page, quote!(#first_number));
+            let first_size = read(size, quote!(#page_size));
+            let (set_number, set_size) = (write_number(page, quote!(number)), write_number(size, quote!(size)));
+            let start = quote!(crate::paginate::Page::Number { number: #number, size: #first_size.max(1) });
+            let set = quote! {
+                if let crate::paginate::Page::Number { number, size } = page {
+                    #set_number
+                    #set_size
+                }
+            };
+            let docs = format!(
+                "Pages hold `{}` items ({page_size} unless set), numbered by `{}` from {first} (or the number set).",
+                size.field, page.field
+            );
+            (start, set, docs)
+        }
+        PageStyle::Cursor { token, .. } => {
+            let field = ident(&token.field);
+            let start = if token.required {
+                quote!(crate::paginate::Page::Token(::std::option::Option::Some(::std::clone::Clone::clone(&self.#field))))
+            } else {
+                quote!(crate::paginate::Page::Token(::std::clone::Clone::clone(&self.#field)))
+            };
+            let set_token = write(token, quote!(token));
+            let set = quote! {
+                if let crate::paginate::Page::Token(::std::option::Option::Some(token)) = page {
+                    #set_token
+                }
+            };
+            let docs = format!("Each page's response names the next; `{}` carries it.", token.field);
+            (start, set, docs)
+        }
     };
+    let decode = page_decoding(pagination);
     let docs = doc(&format!(
         "Streams every item of every page, fetching a page only when the stream needs it.\n\n\
-         Pages hold `{}` items ({page_size} unless set), starting at `{}` (0 unless set); every other \
-         parameter applies to each page. See [`Items`](crate::Items).",
-        pagination.limit.field, pagination.offset.field
+         {docs} Every other parameter applies to each page. See [`Items`](crate::Items)."
     ));
     // `#[inline]`, like the generic and `async` code it calls, leaves its
     // code (the page future, the decoding of every page) to the crates that
@@ -601,16 +629,106 @@ fn items(pagination: &Pagination) -> TokenStream {
         #docs
         #[inline]
         pub fn items(self) -> crate::Items<#item> {
-            let first = crate::paginate::Page { offset: #first_offset, limit: #first_limit.max(1), count: #count };
+            let first = #first;
             let fetch = move |page: crate::paginate::Page| -> crate::paginate::PageFuture<#item> {
                 let mut request = ::std::clone::Clone::clone(&self);
-                #set_offset
-                #set_limit
-                #set_count
-                ::std::boxed::Box::pin(request.send())
+                #set_page
+                ::std::boxed::Box::pin(async move {
+                    let response = request.send().await?;
+                    #decode
+                })
             };
             crate::Items::new(::std::boxed::Box::new(fetch), first)
         }
+    }
+}
+
+/// A page parameter's value on the builder as a `u64`, or `fallback`.
+fn read(param: &PageParam, fallback: TokenStream) -> TokenStream {
+    let name = ident(&param.field);
+    if param.required {
+        quote!(u64::try_from(self.#name).unwrap_or(#fallback))
+    } else {
+        quote!(self.#name.map_or(#fallback, |value| u64::try_from(value).unwrap_or(#fallback)))
+    }
+}
+
+/// Sets a page parameter on the request being built.
+fn write(param: &PageParam, value: TokenStream) -> TokenStream {
+    let name = ident(&param.field);
+    if param.required {
+        quote!(request.#name = #value;)
+    } else {
+        quote!(request.#name = ::std::option::Option::Some(#value);)
+    }
+}
+
+/// Sets an integer page parameter from a `u64`, saturating.
+fn write_number(param: &PageParam, value: TokenStream) -> TokenStream {
+    let ty = rust_type(&param.ty);
+    write(param, quote!(#ty::try_from(#value).unwrap_or(#ty::MAX)))
+}
+
+/// From a page's `response`: its items, the total and the next token.
+fn page_decoding(pagination: &Pagination) -> TokenStream {
+    if let (ItemsAt::Body, PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. }) =
+        (&pagination.items, &pagination.style)
+    {
+        return quote!(::std::result::Result::Ok(crate::paginate::Fetched::from_list(response)));
+    }
+    let next_token = match &pagination.style {
+        PageStyle::Cursor { token, next } => {
+            let wire = &token.wire_name;
+            match next {
+                NextAt::Token(path) => field_path(path),
+                NextAt::Url(path) => {
+                    let url = field_path(path);
+                    quote!(#url.and_then(|url| crate::paginate::token_in_url(&url, #wire)))
+                }
+                NextAt::LinkHeader => {
+                    quote!(crate::paginate::next_link(response.headers()).and_then(|url| crate::paginate::token_in_url(&url, #wire)))
+                }
+            }
+        }
+        _ => quote!(::std::option::Option::None),
+    };
+    let items = match &pagination.items {
+        ItemsAt::Body => quote!(body),
+        ItemsAt::Field(step) => {
+            let field = ident(&step.field);
+            if step.optional {
+                quote!(body.#field.unwrap_or_default())
+            } else {
+                quote!(body.#field)
+            }
+        }
+    };
+    quote! {
+        let total = response.total_count();
+        let next_token = #next_token;
+        let body = response.into_body();
+        ::std::result::Result::Ok(crate::paginate::Fetched { items: #items, total, next_token })
+    }
+}
+
+/// An owned `Option<String>` read from the body along `path`.
+fn field_path(path: &[FieldStep]) -> TokenStream {
+    let mut expr = quote!(response.body());
+    let mut optional = false;
+    for step in path {
+        let field = ident(&step.field);
+        expr = match (optional, step.optional) {
+            (false, false) => quote!((#expr).#field),
+            (false, true) => quote!((#expr).#field.as_ref()),
+            (true, true) => quote!(#expr.and_then(|value| value.#field.as_ref())),
+            (true, false) => quote!(#expr.map(|value| &value.#field)),
+        };
+        optional = optional || step.optional;
+    }
+    if optional {
+        quote!(#expr.cloned())
+    } else {
+        quote!(::std::option::Option::Some(::std::clone::Clone::clone(&#expr)))
     }
 }
 

@@ -35,15 +35,6 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "with_env_from",
 ];
 
-/// Generation choices that are not in the spec.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccessOptions {
-    /// The crate's package name, from which other crates' variable prefix is derived.
-    pub crate_name: String,
-    /// The environment variables' prefix, instead of the derived one.
-    pub env_prefix: Option<String>,
-}
-
 /// What [`Lowerer::access`] decides.
 pub(crate) struct Access {
     pub(crate) server_url: Option<String>,
@@ -57,7 +48,7 @@ pub(crate) struct Access {
 impl Lowerer<'_> {
     /// The server, the schemes and the global requirements. Operations'
     /// own requirements are lowered later with [`Lowerer::requirements`].
-    pub(crate) fn access(&mut self, options: &AccessOptions) -> Access {
+    pub(crate) fn access(&mut self, options: &super::LowerOptions) -> Access {
         let mut methods = Scope::with_reserved(CLIENT_BUILDER_METHODS);
         let (server_url, base_path, server_variables) = self.server(&mut methods);
         self.security_schemes = self.schemes(&mut methods, server_url.as_deref());
@@ -244,7 +235,7 @@ fn url_variables(url: &str) -> impl Iterator<Item = &str> {
 /// The environment variables a crate reads: SailPoint's own names for
 /// SailPoint's APIs (told by the server host), a prefix from the crate name
 /// for any other, or the prefix the maintainer chose.
-fn settings(server_url: Option<&str>, options: &AccessOptions) -> Settings {
+fn settings(server_url: Option<&str>, options: &super::LowerOptions) -> Settings {
     let host = server_url
         .and_then(|url| url.split_once("://").map(|(_, rest)| rest))
         .map(|rest| rest.split(['/', ':']).next().unwrap_or(""))
@@ -273,8 +264,8 @@ fn settings(server_url: Option<&str>, options: &AccessOptions) -> Settings {
 mod tests {
     use super::*;
 
-    fn options(crate_name: &str) -> AccessOptions {
-        AccessOptions { crate_name: crate_name.to_owned(), env_prefix: None }
+    fn options(crate_name: &str) -> super::super::LowerOptions {
+        super::super::LowerOptions { crate_name: crate_name.to_owned(), ..Default::default() }
     }
 
     #[test]
@@ -289,7 +280,7 @@ mod tests {
         assert_eq!((twilio.env_prefix.as_str(), twilio.sailpoint), ("TWILIO_API_V2010_", None));
         let none = settings(None, &options("my-api"));
         assert_eq!(none.env_prefix, "MY_API_");
-        let chosen = AccessOptions { env_prefix: Some("ACME_".to_owned()), ..options("x") };
+        let chosen = super::super::LowerOptions { env_prefix: Some("ACME_".to_owned()), ..options("x") };
         assert_eq!(settings(Some("https://{t}.api.identitynow.com"), &chosen).env_prefix, "ACME_");
     }
 

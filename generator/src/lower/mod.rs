@@ -7,6 +7,7 @@
 mod access;
 mod names;
 mod operations;
+mod paging;
 mod schemas;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,7 +17,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use crate::diagnostics::{push_pointer, Diagnostic, Kind, Location, SpecErrors};
 use crate::ir::{Api, Type, TypeKind};
 use crate::load::SourceMap;
-pub use access::{AccessOptions, CLIENT_BUILDER_METHODS};
+pub use access::CLIENT_BUILDER_METHODS;
 pub use names::{type_name, value_name};
 
 /// The IR, with the warnings met on the way (constructs typed loosely).
@@ -30,12 +31,24 @@ pub struct Lowered {
     pub skipped: Vec<Diagnostic>,
 }
 
+/// Choices for lowering that are not in the spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LowerOptions {
+    /// The crate's package name, from which other crates' variable prefix is derived.
+    pub crate_name: String,
+    /// The environment variables' prefix, instead of the derived one.
+    pub env_prefix: Option<String>,
+    /// Paging declared or vetoed per `operationId` (the generator config's).
+    pub paging: BTreeMap<String, crate::config::PagingRule>,
+}
+
 /// Lowers a parsed spec; every error found is reported, not just the first.
-pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &AccessOptions) -> Result<Lowered, SpecErrors> {
+pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> Result<Lowered, SpecErrors> {
     let mut lowerer = Lowerer {
         spec,
         source_map,
         security_schemes: Vec::new(),
+        paging_rules: options.paging.clone(),
         types: BTreeMap::new(),
         component_names: BTreeMap::new(),
         type_scope: names::Scope::default(),
@@ -77,6 +90,10 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &AccessOptions) ->
     }
     let access = lowerer.access(options);
     let mut operations = lowerer.operations();
+    for operation_id in std::mem::take(&mut lowerer.paging_rules).into_keys() {
+        let message = format!("the generator config declares paging for `{operation_id}`, which no operation is");
+        lowerer.warn(Kind::Dropped, "/paths", message);
+    }
     // An operation that repeats the API's requirements needs no override.
     for operation in &mut operations {
         if operation.security.as_ref() == Some(&access.security) {
@@ -111,6 +128,8 @@ pub(crate) struct Lowerer<'a> {
     source_map: &'a SourceMap,
     /// The schemes requirements refer to by index.
     security_schemes: Vec<crate::ir::SecurityScheme>,
+    /// The config's paging rules not yet applied, by `operationId`.
+    paging_rules: BTreeMap<String, crate::config::PagingRule>,
     types: BTreeMap<String, crate::ir::TypeDef>,
     /// Component key → Rust type name.
     component_names: BTreeMap<String, String>,

@@ -8,7 +8,7 @@ use super::schemas::{Naming, SchemaRef};
 use super::Lowerer;
 use crate::diagnostics::{push_pointer, Kind};
 use crate::ir::{
-    Bounds, Encoding, ErrorResponse, MultipartPart, Operation, Pagination, Param, ParamLocation, PartKind, RequestBody,
+    Bounds, Encoding, ErrorResponse, MultipartPart, Operation, Param, ParamLocation, PartKind, RequestBody,
     ResponseContent, Segment, StatusMatch, StatusVariant, Style, SuccessResponse, Type,
 };
 
@@ -147,7 +147,7 @@ impl Lowerer<'_> {
             }
             return None;
         }
-        let pagination = pagination(&params, &success);
+        let pagination = self.pagination(context.operation_id, context.pointer, &params, &success);
         let security_pointer = push_pointer(context.pointer, "security");
         let security = operation.security.as_ref().map(|list| self.requirements(list, &security_pointer));
         Some(Operation {
@@ -726,36 +726,6 @@ pub(crate) const EXPERIMENTAL_HEADER: &str = "X-SailPoint-Experimental";
 
 fn is_experimental_header(parameter: &Parameter) -> bool {
     matches!(parameter, Parameter::Header { parameter_data, .. } if parameter_data.name.eq_ignore_ascii_case(EXPERIMENTAL_HEADER))
-}
-
-/// Page size when the caller sets none and the spec gives no bound.
-const DEFAULT_PAGE_SIZE: u64 = 100;
-
-/// A list operation with integer `limit` and `offset` query parameters and a
-/// JSON array response can be paged through.
-fn pagination(params: &[Param], success: &SuccessResponse) -> Option<Pagination> {
-    let ResponseContent::Json { ty: Type::Array(item), .. } = &success.content else { return None };
-    let integer = |name: &str| {
-        params.iter().find(|p| {
-            p.location == ParamLocation::Query && p.wire_name == name && matches!(p.ty, Type::I32 | Type::I64)
-        })
-    };
-    let (limit, offset) = (integer("limit")?, integer("offset")?);
-    let count =
-        params.iter().find(|p| p.location == ParamLocation::Query && p.wire_name == "count" && p.ty == Type::Bool);
-    let default = limit.default.as_ref().and_then(|default| match default {
-        serde_json::Value::String(text) => text.parse::<u64>().ok(),
-        value => value.as_u64(),
-    });
-    let maximum = limit.bounds.maximum.as_ref().and_then(serde_json::Number::as_u64);
-    let page_size = maximum.or(default).filter(|size| *size > 0);
-    Some(Pagination {
-        limit: limit.into(),
-        offset: offset.into(),
-        count: count.map(Into::into),
-        page_size: page_size.unwrap_or(DEFAULT_PAGE_SIZE),
-        item: item.as_ref().clone(),
-    })
 }
 
 /// The bounds an integer or number schema declares.

@@ -316,6 +316,7 @@ impl fmt::Debug for Client {
 pub(crate) enum Auth {
     Token(AccessToken),
     ClientCredentials { client_id: String, client_secret: String },
+    #[allow(dead_code, reason = "set only by crates whose spec has bearer token schemes")]
     Source(Arc<dyn TokenSource>),
 }
 

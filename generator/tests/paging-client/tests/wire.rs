@@ -1,0 +1,195 @@
+//! `items()` for each paging style of the paging fixture
+//! (`generator/tests/fixtures/paging_styles/`), against a local mock server:
+//! the exact page requests, filters kept on every page, no request past the
+//! end, `max_items`, and errors ending the stream.
+
+use paging_client::{Client, Error, RetryPolicy, TryStreamExt};
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client =
+        Client::builder().base_url(server.uri()).allow_http(true).retry_policy(RetryPolicy::none()).build().unwrap();
+    (server, client)
+}
+
+fn things(ids: std::ops::Range<i64>) -> Value {
+    Value::Array(ids.map(|id| json!({"id": id})).collect())
+}
+
+/// Each request's query, as `name=value` pairs joined by `&` in the order sent.
+async fn queries(server: &MockServer) -> Vec<String> {
+    let received: Vec<Request> = server.received_requests().await.unwrap();
+    received.iter().map(|request| request.url.query().unwrap_or("").to_owned()).collect()
+}
+
+fn ids(items: &[paging_client::Thing]) -> Vec<i64> {
+    items.iter().map(|thing| thing.id).collect()
+}
+
+#[tokio::test]
+async fn page_numbers_start_at_the_stated_first_page_and_stop_after_a_short_page() {
+    let (server, client) = setup().await;
+    for (page, range) in [("1", 0..50), ("2", 50..100), ("3", 100..120)] {
+        Mock::given(method("GET"))
+            .and(path("/numbered"))
+            .and(query_param("page", page))
+            .respond_with(ResponseTemplate::new(200).set_body_json(things(range)))
+            .mount(&server)
+            .await;
+    }
+    let items: Vec<_> = client.list_numbered().q("blue").items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), (0..120).collect::<Vec<_>>());
+    assert_eq!(
+        queries(&server).await,
+        ["page=1&per_page=50&q=blue", "page=2&per_page=50&q=blue", "page=3&per_page=50&q=blue"],
+        "the spec's largest page size, and the filter on every page"
+    );
+}
+
+#[tokio::test]
+async fn max_items_stops_page_numbers_without_asking_for_more() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(things(0..50)))
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client.list_numbered().items().max_items(60).try_collect().await.unwrap();
+    assert_eq!(items.len(), 60);
+    assert_eq!(queries(&server).await, ["page=1&per_page=50", "page=2&per_page=50"]);
+}
+
+#[tokio::test]
+async fn items_inside_the_body_object_are_paged_by_limit_and_offset() {
+    let (server, client) = setup().await;
+    for (offset, range) in [("0", 0..2), ("2", 2..4), ("4", 4..5)] {
+        Mock::given(method("GET"))
+            .and(path("/wrapped"))
+            .and(query_param("offset", offset))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"things": things(range), "_metadata": {"total": 5}})),
+            )
+            .mount(&server)
+            .await;
+    }
+    let items: Vec<_> = client.list_wrapped().items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [0, 1, 2, 3, 4]);
+    assert_eq!(queries(&server).await, ["limit=2&offset=0", "limit=2&offset=2", "limit=2&offset=4"]);
+}
+
+#[tokio::test]
+async fn the_token_in_the_next_page_url_is_followed_with_the_filters_kept() {
+    let (server, client) = setup().await;
+    let page = |range, next: Value| json!({"calls": things(range), "meta": {"next_page_url": next, "page_size": 2}});
+    Mock::given(method("GET"))
+        .and(path("/next-url"))
+        .and(query_param("PageToken", "PT2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            2..4,
+            json!("https://api.example.com/next-url?Status=busy&PageSize=2&Page=2&PageToken=PT3"),
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/next-url"))
+        .and(query_param("PageToken", "PT3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(4..5, Value::Null)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/next-url"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(page(0..2, json!("/next-url?Status=busy&PageSize=2&Page=1&PageToken=PT2"))),
+        )
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client.list_by_next_url().status("busy").page_size(2).items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [0, 1, 2, 3, 4]);
+    assert_eq!(
+        queries(&server).await,
+        ["PageSize=2&Status=busy", "PageSize=2&PageToken=PT2&Status=busy", "PageSize=2&PageToken=PT3&Status=busy"],
+        "a null next URL ends the stream"
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_in_the_body_is_sent_back_until_none_is_given() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(query_param("cursor", "c1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": things(1..2)})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": things(0..1), "next_cursor": "c1"})))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client.list_by_next_token().items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [0, 1]);
+    assert_eq!(queries(&server).await, ["", "cursor=c1"]);
+}
+
+#[tokio::test]
+async fn a_cursor_that_repeats_ends_the_stream_instead_of_looping() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": things(0..1), "next_cursor": "same"})))
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client.list_by_next_token().items().try_collect().await.unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(queries(&server).await, ["", "cursor=same"]);
+}
+
+#[tokio::test]
+async fn the_link_headers_next_url_carries_the_token_declared_in_the_config() {
+    let (server, client) = setup().await;
+    let link =
+        r#"<https://api.example.com/linked?page_token=abc>; rel="next", <https://api.example.com/linked>; rel="first""#;
+    Mock::given(method("GET"))
+        .and(query_param("page_token", "abc"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(things(1..2)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(things(0..1)).insert_header("link", link))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client.list_linked().items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [0, 1]);
+    assert_eq!(queries(&server).await, ["", "page_token=abc"]);
+}
+
+#[tokio::test]
+async fn an_error_ends_the_stream_after_the_items_before_it() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(query_param("cursor", "c1"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": things(0..2), "next_cursor": "c1"})))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let mut items = client.list_by_next_token().items();
+    assert_eq!(items.try_next().await.unwrap().map(|thing| thing.id), Some(0));
+    assert_eq!(items.try_next().await.unwrap().map(|thing| thing.id), Some(1));
+    assert!(matches!(items.try_next().await, Err(Error::Api(_))));
+    assert!(items.try_next().await.unwrap().is_none(), "nothing after the error");
+}
+
+#[tokio::test]
+async fn nothing_is_fetched_until_the_stream_is_polled() {
+    let (server, client) = setup().await;
+    let items = client.list_by_next_token().items();
+    assert!(server.received_requests().await.unwrap().is_empty());
+    drop(items);
+}
