@@ -170,7 +170,28 @@ impl<'a> Methods<'a> {
     /// Whether the crate has every method (by signature) and model in `needs`,
     /// so that code written against them compiles.
     pub(crate) fn has_all(&self, needs: &[&str]) -> bool {
-        needs.iter().all(|name| self.api.types.contains_key(*name) || self.by_signature.contains_key(*name))
+        needs.iter().all(|name| match (name.strip_prefix("!#"), name.strip_prefix('#')) {
+            (Some(fact), _) => !self.has_fact(fact),
+            (None, Some(fact)) => self.has_fact(fact),
+            (None, None) => self.api.types.contains_key(*name) || self.by_signature.contains_key(*name),
+        })
+    }
+
+    /// A fact about the API the guide's `#fact` conditions name.
+    fn has_fact(&self, fact: &str) -> bool {
+        use crate::ir::SchemeKind;
+        let api = self.api;
+        let scheme = |wanted: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|s| wanted(&s.kind));
+        match fact {
+            "client-credentials" => scheme(|kind| matches!(kind, SchemeKind::ClientCredentials { .. })),
+            "token" => scheme(|kind| matches!(kind, SchemeKind::ClientCredentials { .. } | SchemeKind::Bearer)),
+            "basic" => scheme(|kind| matches!(kind, SchemeKind::Basic)),
+            "api-key" => scheme(|kind| matches!(kind, SchemeKind::ApiKey { .. })),
+            "credentials" => !api.security_schemes.is_empty(),
+            "sailpoint" => api.settings.sailpoint.is_some(),
+            "paging" => api.operations.iter().any(|operation| operation.pagination.is_some()),
+            other => panic!("the guide template names an unknown fact `#{other}`"),
+        }
     }
 
     /// The examples this spec can run (it has every method and model they use),
@@ -211,6 +232,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         #![deny(missing_docs)]
         #models_only
 
+        #[rustfmt::skip]
         mod access;
         mod auth;
         mod client;
@@ -228,7 +250,8 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod operations;
 
         pub use access::*;
-        pub use auth::{AccessToken, ApiKeyLocation, SchemeKind, SecurityScheme, TokenFuture, TokenSource, TokenUrl};
+        pub use auth::{AccessToken, TokenFuture, TokenSource};
+        pub use auth::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
         pub use client::{Client, ClientBuilder};
         pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         pub use client::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, USER_AGENT};

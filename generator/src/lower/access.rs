@@ -40,25 +40,25 @@ pub(crate) struct Access {
     pub(crate) server_url: Option<String>,
     pub(crate) base_path: String,
     pub(crate) server_variables: Vec<ServerVariable>,
-    pub(crate) security_schemes: Vec<SecurityScheme>,
     pub(crate) security: Vec<Requirement>,
     pub(crate) settings: Settings,
 }
 
 impl Lowerer<'_> {
     /// The server, the schemes and the global requirements. Operations'
-    /// own requirements are lowered later with [`Lowerer::requirements`].
+    /// own requirements are lowered later with [`Lowerer::requirements`],
+    /// which may add schemes they name but the spec does not declare.
     pub(crate) fn access(&mut self, options: &super::LowerOptions) -> Access {
         let mut methods = Scope::with_reserved(CLIENT_BUILDER_METHODS);
         let (server_url, base_path, server_variables) = self.server(&mut methods);
+        let settings = settings(server_url.as_deref(), options);
+        self.sailpoint = settings.sailpoint;
         self.security_schemes = self.schemes(&mut methods, server_url.as_deref());
         let security = match &self.spec.security {
             Some(list) => self.requirements(list, "/security"),
             None => Vec::new(),
         };
-        let settings = settings(server_url.as_deref(), options);
-        let security_schemes = self.security_schemes.clone();
-        Access { server_url, base_path, server_variables, security_schemes, security, settings }
+        Access { server_url, base_path, server_variables, security, settings }
     }
 
     /// The first server's URL, its path (`/v2024`) and its variables.
@@ -147,6 +147,7 @@ impl Lowerer<'_> {
                              operations that need it get no credentials from it"
                         );
                         self.warn(Kind::Dropped, &pointer, message);
+                        self.unusable_schemes.insert(name.clone());
                         continue;
                     }
                 },
@@ -178,7 +179,9 @@ impl Lowerer<'_> {
         for (at, requirement) in list.iter().enumerate() {
             let mut indexes = Vec::new();
             for name in requirement.keys() {
-                match self.security_schemes.iter().position(|scheme| &scheme.name == name) {
+                let declared = self.security_schemes.iter().position(|scheme| &scheme.name == name);
+                let usable = declared.or_else(|| self.undeclared_scheme(name, &push_pointer(pointer, &at.to_string())));
+                match usable {
                     Some(index) => indexes.push(index),
                     None => {
                         let message = format!(
@@ -224,6 +227,31 @@ fn token_url(written: &str, server_url: Option<&str>) -> TokenUrl {
         TokenUrl::OnApiHost(if path.is_empty() { "/".to_owned() } else { path })
     } else {
         TokenUrl::Fixed(written.to_owned())
+    }
+}
+
+impl Lowerer<'_> {
+    /// A scheme a requirement names but `components.securitySchemes` does
+    /// not declare (SailPoint's per-resource specs name `userAuth` and
+    /// declare nothing): repaired as what requests to the API carry anyway,
+    /// a bearer token, which for Identity Security Cloud comes from OAuth2
+    /// client credentials at the tenant's `/oauth/token`. A scheme declared
+    /// but unusable stays unusable.
+    fn undeclared_scheme(&mut self, name: &str, pointer: &str) -> Option<usize> {
+        if self.unusable_schemes.contains(name) {
+            return None;
+        }
+        let (kind, what) = match self.sailpoint {
+            Some(SailPointProduct::IdentitySecurityCloud) => (
+                SchemeKind::ClientCredentials { token_url: TokenUrl::OnApiHost("/oauth/token".to_owned()) },
+                "OAuth2 client credentials at the tenant's `/oauth/token`, as for every Identity Security Cloud API",
+            ),
+            _ => (SchemeKind::Bearer, "a bearer token"),
+        };
+        let message = format!("security scheme `{name}` is required but not declared: taken as {what}");
+        self.warn(Kind::Repaired, pointer, message);
+        self.security_schemes.push(SecurityScheme { name: name.to_owned(), kind, description: None });
+        Some(self.security_schemes.len() - 1)
     }
 }
 

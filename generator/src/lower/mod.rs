@@ -48,6 +48,8 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
         spec,
         source_map,
         security_schemes: Vec::new(),
+        unusable_schemes: BTreeSet::new(),
+        sailpoint: None,
         paging_rules: options.paging.clone(),
         types: BTreeMap::new(),
         component_names: BTreeMap::new(),
@@ -109,7 +111,7 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
         base_path: access.base_path,
         server_url: access.server_url,
         server_variables: access.server_variables,
-        security_schemes: access.security_schemes,
+        security_schemes: std::mem::take(&mut lowerer.security_schemes),
         security: access.security,
         settings: access.settings,
         operations,
@@ -128,6 +130,10 @@ pub(crate) struct Lowerer<'a> {
     source_map: &'a SourceMap,
     /// The schemes requirements refer to by index.
     security_schemes: Vec<crate::ir::SecurityScheme>,
+    /// Declared schemes the client cannot send (HTTP digest, say).
+    unusable_schemes: BTreeSet<String>,
+    /// The SailPoint product of the API, which tells what an undeclared scheme is.
+    sailpoint: Option<crate::ir::SailPointProduct>,
     /// The config's paging rules not yet applied, by `operationId`.
     paging_rules: BTreeMap<String, crate::config::PagingRule>,
     types: BTreeMap<String, crate::ir::TypeDef>,

@@ -73,7 +73,11 @@ impl fmt::Debug for Settings {
 pub(crate) fn env_names() -> Vec<&'static str> {
     let names = &crate::ENV;
     let mut all = vec![names.base_url];
-    all.extend([names.client_id, names.client_secret, names.access_token, names.username, names.password].into_iter().flatten());
+    all.extend(
+        [names.client_id, names.client_secret, names.access_token, names.username, names.password]
+            .into_iter()
+            .flatten(),
+    );
     all.extend(names.api_keys.iter().map(|(_, variable)| *variable));
     all
 }
@@ -83,7 +87,11 @@ pub(crate) fn credential_kinds() -> String {
     let names = &crate::ENV;
     let mut kinds = Vec::new();
     if names.access_token.is_some() {
-        kinds.push(if names.client_id.is_some() { "an access token or a client id and secret" } else { "an access token" });
+        kinds.push(if names.client_id.is_some() {
+            "an access token or a client id and secret"
+        } else {
+            "an access token"
+        });
     }
     if names.username.is_some() {
         kinds.push("a user name and password");
@@ -97,9 +105,8 @@ pub(crate) fn credential_kinds() -> String {
 /// Settings from environment variables, read through `lookup`; `None` when
 /// none of them is set. Empty values count as unset.
 pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Option<Settings> {
-    let read = |name: Option<&str>| {
-        lookup(name?).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty())
-    };
+    let read =
+        |name: Option<&str>| lookup(name?).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty());
     let names = &crate::ENV;
     let settings = Settings {
         base_url: read(Some(names.base_url)),
@@ -108,7 +115,11 @@ pub(crate) fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Option<Settin
         access_token: read(names.access_token),
         username: read(names.username),
         password: read(names.password),
-        api_keys: names.api_keys.iter().filter_map(|(scheme, variable)| Some((*scheme, read(Some(variable))?))).collect(),
+        api_keys: names
+            .api_keys
+            .iter()
+            .filter_map(|(scheme, variable)| Some((*scheme, read(Some(variable))?)))
+            .collect(),
         origin: format!("the environment variables {}", env_names().join(", ")),
     };
     let any = settings.base_url.is_some()
@@ -215,7 +226,8 @@ fn from_cli_config(path: &Path, text: &str) -> Result<Settings, Error> {
     };
     let pat = environment.pat.as_ref();
     // The CLI's base URL is Identity Security Cloud's, never another product's.
-    let base_url = environment.baseurl.clone().filter(|_| crate::ENV.sailpoint != Some(Product::NonEmployeeRiskManagement));
+    let base_url =
+        environment.baseurl.clone().filter(|_| crate::ENV.sailpoint != Some(Product::NonEmployeeRiskManagement));
     Ok(Settings {
         base_url,
         client_id: pat.and_then(|pat| pat.clientid.clone()),

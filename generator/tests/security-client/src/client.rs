@@ -153,8 +153,7 @@ impl Client {
                 elapsed_ms = tracing::field::Empty,
             );
             let started = Instant::now();
-            let outcome =
-                self.send_once(&request, url.clone(), schemes, token.as_ref()).instrument(span.clone()).await;
+            let outcome = self.send_once(&request, url.clone(), schemes, token.as_ref()).instrument(span.clone()).await;
             span.record("elapsed_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
             let wait = match &outcome {
                 Ok(response) => {
@@ -315,7 +314,10 @@ impl fmt::Debug for Client {
 #[derive(Clone)]
 pub(crate) enum Auth {
     Token(AccessToken),
-    ClientCredentials { client_id: String, client_secret: String },
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+    },
     #[allow(dead_code, reason = "set only by crates whose spec has bearer token schemes")]
     Source(Arc<dyn TokenSource>),
 }
@@ -589,7 +591,8 @@ impl ClientBuilder {
             }
         }
         let credentials = Credentials { tokens, basic: self.basic.clone(), api_keys: self.api_keys.clone() };
-        let needs_credentials = !crate::SECURITY.is_empty() && crate::SECURITY.iter().all(|alternative| !alternative.is_empty());
+        let needs_credentials =
+            !crate::SECURITY.is_empty() && crate::SECURITY.iter().all(|alternative| !alternative.is_empty());
         if needs_credentials && !credentials.any() {
             return Err(Error::Config(format!(
                 "no credentials ({}) were given; looked at {}",
