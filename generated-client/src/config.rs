@@ -166,18 +166,18 @@ pub(crate) fn from_file(path: &Path) -> Result<Option<Settings>, Error> {
         Err(error) => return Err(Error::Config(format!("cannot read {}: {error}", path.display()))),
     };
     if path.extension().is_some_and(|extension| extension == "json") {
-        from_sdk_config(path, &text).map(Some)
+        from_sdk_config(path, &text, crate::ENV.sailpoint).map(Some)
     } else {
         from_cli_config(path, &text).map(Some)
     }
 }
 
-fn from_sdk_config(path: &Path, text: &str) -> Result<Settings, Error> {
+fn from_sdk_config(path: &Path, text: &str, product: Option<Product>) -> Result<Settings, Error> {
     let config: SdkConfig = serde_json::from_str(text).map_err(|error| {
         let error = without_quoted_values(&error.to_string());
         Error::Config(format!("{} is not a valid SailPoint SDK config: {error}", path.display()))
     })?;
-    let base_url = match crate::ENV.sailpoint {
+    let base_url = match product {
         Some(Product::NonEmployeeRiskManagement) => config.nerm_base_url,
         _ => config.base_url,
     };
@@ -259,4 +259,36 @@ fn without_quoted_values(message: &str) -> String {
         }
     }
     shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SDK_CONFIG: &str = r#"{"BaseURL": "https://acme.api.identitynow.com", "NermBaseUrl": "https://acme.nonemployee.com/api",
+        "ClientId": "id", "ClientSecret": "secret-never-shown", "TokenURL": "ignored"}"#;
+
+    #[test]
+    fn sdk_config_gives_each_product_its_base_url() {
+        let path = Path::new("config.json");
+        let isc = from_sdk_config(path, SDK_CONFIG, Some(Product::IdentitySecurityCloud)).unwrap();
+        assert_eq!(isc.base_url.as_deref(), Some("https://acme.api.identitynow.com"));
+        assert_eq!((isc.client_id.as_deref(), isc.client_secret.as_deref()), (Some("id"), Some("secret-never-shown")));
+        assert_eq!(isc.origin, "config.json");
+        let nerm = from_sdk_config(path, SDK_CONFIG, Some(Product::NonEmployeeRiskManagement)).unwrap();
+        assert_eq!(nerm.base_url.as_deref(), Some("https://acme.nonemployee.com/api"));
+        assert!(!format!("{nerm:?}").contains("secret-never-shown"));
+    }
+
+    #[test]
+    fn a_malformed_sdk_config_is_an_error_naming_the_file_without_its_values() {
+        let text = r#"{"ClientSecret": 42, "BaseURL": "x"}"#;
+        let Err(Error::Config(message)) = from_sdk_config(Path::new("dir/config.json"), text, None) else {
+            panic!("a number as a secret was accepted")
+        };
+        assert!(
+            message.contains("dir/config.json") && message.contains("not a valid SailPoint SDK config"),
+            "{message}"
+        );
+    }
 }
