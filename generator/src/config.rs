@@ -3,6 +3,8 @@
 //! cannot say. Every key is optional:
 //!
 //! ```yaml
+//! # The generated crate's version; `cargo xtask generate --bump` advances it.
+//! version: 0.1.0
 //! # The environment variables' prefix, instead of the derived one.
 //! env-prefix: ACME_
 //! # Paging per operationId: declared where detection cannot see it, or vetoed.
@@ -32,6 +34,8 @@ pub const FILE_NAME: &str = "generator.yaml";
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
+    /// The generated crate's version (0.1.0 when not set).
+    pub version: Option<semver::Version>,
     /// Prefix of the environment variables the crate reads.
     pub env_prefix: Option<String>,
     /// Paging rules by `operationId`.
@@ -85,6 +89,11 @@ pub enum PagingRule {
 }
 
 impl Config {
+    /// The crate's version.
+    pub fn version(&self) -> semver::Version {
+        self.version.clone().unwrap_or(semver::Version::new(0, 1, 0))
+    }
+
     /// Parses the config file's text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self, SpecErrors> {
         serde_yaml::from_str(text).map_err(|error| {
@@ -100,10 +109,11 @@ mod tests {
 
     #[test]
     fn every_rule_parses_and_mistakes_are_errors() {
-        let text = "env-prefix: ACME_\npaging:\n  a: {style: none}\n  b: {style: cursor, token: t, next-url: meta.next}\n  \
+        let text = "version: 0.3.1\nenv-prefix: ACME_\npaging:\n  a: {style: none}\n  b: {style: cursor, token: t, next-url: meta.next}\n  \
                     c: {style: page-number, page: p, size: n, first: 1}\n  d: {style: limit-offset, limit: l, offset: o, items: rows}\n";
         let config = Config::parse("generator.yaml", text).unwrap();
         assert_eq!(config.env_prefix.as_deref(), Some("ACME_"));
+        assert_eq!(config.version, Some(semver::Version::new(0, 3, 1)));
         assert_eq!(config.paging["a"], PagingRule::None);
         assert!(matches!(&config.paging["b"], PagingRule::Cursor { next_url: Some(url), .. } if url == "meta.next"));
         assert!(matches!(config.paging["c"], PagingRule::PageNumber { first: 1, .. }));

@@ -9,6 +9,7 @@ pub mod check;
 pub mod codegen;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -104,14 +105,39 @@ pub fn generate_with(source: &dyn SpecSource, root: &str, options: &Options) -> 
     })
 }
 
-fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Generated, SpecErrors> {
-    let parsed = parse::parse(loaded)?;
-    let lower_options = lower::LowerOptions {
+/// The spec's API as the IR, as [`generate_with`] lowers it: for comparing
+/// two versions of a spec ([`diff`]).
+pub fn lower_spec(source: &dyn SpecSource, root: &str, options: &Options) -> Result<ir::Api, SpecErrors> {
+    let loaded = load::load_with(source, root, options.load)?;
+    std::thread::scope(|scope| {
+        let stages = std::thread::Builder::new()
+            .name("generator".to_owned())
+            .stack_size(STAGE_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let parsed = parse::parse(&loaded)?;
+                let lowered = lower::lower(&parsed.spec, &loaded.source_map, &lower_options(options))?;
+                check::check(&lowered.api)?;
+                Ok(lowered.api)
+            })
+            .expect("the OS can start a thread");
+        match stages.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+fn lower_options(options: &Options) -> lower::LowerOptions {
+    lower::LowerOptions {
         crate_name: options.crate_name.clone(),
         env_prefix: options.env_prefix.clone().or_else(|| options.config.env_prefix.clone()),
         paging: options.config.paging.clone(),
-    };
-    let lowered = lower::lower(&parsed.spec, &loaded.source_map, &lower_options)?;
+    }
+}
+
+fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Generated, SpecErrors> {
+    let parsed = parse::parse(loaded)?;
+    let lowered = lower::lower(&parsed.spec, &loaded.source_map, &lower_options(options))?;
     check::check(&lowered.api)?;
     let stats = Stats { operations: lowered.api.operations.len(), types: lowered.api.types.len() };
     let mut files = codegen::crate_files(&lowered.api, options);

@@ -161,22 +161,27 @@ impl Default for Options {
 /// Runs the generator on the spec at `spec` for the crate folder `out`.
 pub fn generate_spec(spec: &Path, out: &Path, options: &Options) -> Result<generator::Generated> {
     let (source, root_name) = FolderSource::for_root(spec)?;
+    let generator_options = generator_options(spec, Some(out), options)?;
+    generator::generate_with(&source, &root_name, &generator_options).map_err(|errors| anyhow::anyhow!("{errors}"))
+}
+
+/// The generator's options for the spec at `spec` (and the crate at `out`, whose benchmarks it declares).
+pub fn generator_options(spec: &Path, out: Option<&Path>, options: &Options) -> Result<generator::Options> {
     let load = generator::load::LoadOptions {
         spec_root_up: spec_root_up(spec, options.spec_root.as_deref())?,
         allow_outside_root: options.allow_outside_root,
     };
-    let generator_options = generator::Options {
+    Ok(generator::Options {
         load,
         crate_name: options.crate_name.clone(),
-        benches: hand_written_benches(out)?,
+        benches: out.map(hand_written_benches).transpose()?.unwrap_or_default(),
         env_prefix: options.env_prefix.clone(),
         config: generator_config(spec)?,
-    };
-    generator::generate_with(&source, &root_name, &generator_options).map_err(|errors| anyhow::anyhow!("{errors}"))
+    })
 }
 
 /// The generator config beside the spec's root file, if there is one.
-fn generator_config(spec: &Path) -> Result<generator::config::Config> {
+pub fn generator_config(spec: &Path) -> Result<generator::config::Config> {
     let path = spec.parent().unwrap_or(Path::new(".")).join(generator::config::FILE_NAME);
     match fs::read_to_string(&path) {
         Ok(text) => generator::config::Config::parse(&path.display().to_string(), &text)

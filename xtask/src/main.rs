@@ -1,5 +1,6 @@
 //! Maintainer commands, run as `cargo xtask <command>`.
 
+mod api_diff;
 mod bench;
 mod conformance;
 mod generate;
@@ -46,6 +47,28 @@ enum Command {
         /// `SAIL_` for SailPoint's APIs, else the crate name in capitals and `_`].
         #[arg(long, value_name = "PREFIX")]
         env_prefix: Option<String>,
+        /// First set the crate's version in the generator config beside the spec
+        /// to the version at `--base` bumped as `api-diff` says.
+        #[arg(long)]
+        bump: bool,
+        /// The git revision `--bump` compares with.
+        #[arg(long, value_name = "REV", default_value = "HEAD", requires = "bump")]
+        base: String,
+    },
+    /// Report the API changes between two specs and the version bump they need (Markdown).
+    ApiDiff {
+        /// The old spec's root file (or use `--base`).
+        #[arg(required_unless_present = "base", conflicts_with = "base")]
+        old: Option<PathBuf>,
+        /// The new spec's root file [default: spec/openapi.yaml].
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// Compare with the new spec as committed at this git revision.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// Follow `$ref`s to any file (no spec root).
+        #[arg(long)]
+        allow_refs_outside_spec: bool,
     },
     /// Time each generator stage and measure peak memory, on `spec/` and the whole upstream spec.
     Bench {
@@ -97,6 +120,8 @@ fn main() -> ExitCode {
             keep_going,
             crate_name,
             env_prefix,
+            bump,
+            base,
         } => {
             let root = generate::workspace_root();
             let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
@@ -107,6 +132,13 @@ fn main() -> ExitCode {
                 crate_name,
                 env_prefix,
             };
+            if bump {
+                let spec = spec.clone().unwrap_or_else(|| root.join(generate::CHECKED_IN[0].spec));
+                if let Err(error) = api_diff::bump(&api_diff::Base::Revision(base), &spec, &options) {
+                    eprintln!("error: {error:#}");
+                    return ExitCode::FAILURE;
+                }
+            }
             match (spec, out) {
                 // The checked-in crates: the client, and the kitchen sink its tests execute.
                 (None, None) => generate::run_checked_in(mode, &options),
@@ -129,6 +161,16 @@ fn main() -> ExitCode {
             bench::run(&specs, iterations)
         }
         Command::BenchOne { spec, iterations } => bench::run_one(&spec, iterations),
+        Command::ApiDiff { old, spec, base, allow_refs_outside_spec } => {
+            let spec = spec.unwrap_or_else(|| generate::workspace_root().join(generate::CHECKED_IN[0].spec));
+            let base = match (old, base) {
+                (Some(old), _) => api_diff::Base::Spec(old),
+                (None, Some(revision)) => api_diff::Base::Revision(revision),
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let options = generate::Options { allow_outside_root: allow_refs_outside_spec, ..Default::default() };
+            api_diff::run(&base, &spec, &options)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
