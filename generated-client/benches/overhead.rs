@@ -84,8 +84,7 @@ fn benches(c: &mut Criterion) {
     list.bench_function("hand-written reqwest", |b| {
         b.to_async(&runtime).iter(|| async {
             let response = http
-                .get(&list_url)
-                .query(&[("limit", "250")])
+                .get(format!("{list_url}?limit=250"))
                 .bearer_auth(TOKEN)
                 .header("accept", "application/json")
                 .send()
