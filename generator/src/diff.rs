@@ -135,7 +135,11 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     for (name, operation) in &old_operations {
         let subject = format!("operation `{}`", name.trim_start_matches("r#"));
         match new_operations.get(name) {
-            None => report.push(Level::Breaking, &subject, format!("removed (`{} {}`)", operation.http_method, operation.path)),
+            None => report.push(
+                Level::Breaking,
+                &subject,
+                format!("removed (`{} {}`)", operation.http_method, operation.path),
+            ),
             Some(new) => operation_changes(&mut report, &subject, operation, new),
         }
     }
@@ -183,7 +187,11 @@ fn operation_changes(report: &mut Report, subject: &str, old: &Operation, new: &
                     report.push(Level::Breaking, subject, format!("{what} is now {now}"));
                 }
                 if param.ty != new.ty {
-                    report.push(Level::Breaking, subject, format!("{what} is now {} (was {})", ty(&new.ty), ty(&param.ty)));
+                    report.push(
+                        Level::Breaking,
+                        subject,
+                        format!("{what} is now {} (was {})", ty(&new.ty), ty(&param.ty)),
+                    );
                 }
                 if (param.location, &param.wire_name, param.encoding) != (new.location, &new.wire_name, new.encoding) {
                     report.push(Level::Patch, subject, format!("{what} is sent differently"));
@@ -199,13 +207,18 @@ fn operation_changes(report: &mut Report, subject: &str, old: &Operation, new: &
     match (&old.body, &new.body) {
         (None, None) => {}
         (None, Some(body)) => {
-            let (level, kind) = if body_required(body) { (Level::Breaking, "required") } else { (Level::Additive, "optional") };
+            let (level, kind) =
+                if body_required(body) { (Level::Breaking, "required") } else { (Level::Additive, "optional") };
             report.push(level, subject, format!("{kind} request body added"));
         }
         (Some(_), None) => report.push(Level::Breaking, subject, "request body removed".to_owned()),
         (Some(old_body), Some(new_body)) => {
             if body_shape(old_body) != body_shape(new_body) {
-                report.push(Level::Breaking, subject, format!("request body is now {} (was {})", body_shape(new_body), body_shape(old_body)));
+                report.push(
+                    Level::Breaking,
+                    subject,
+                    format!("request body is now {} (was {})", body_shape(new_body), body_shape(old_body)),
+                );
             } else if body_required(old_body) != body_required(new_body) {
                 report.push(Level::Breaking, subject, "request body's requiredness changed".to_owned());
             } else if undocumented(old_body) != undocumented(new_body) {
@@ -224,7 +237,9 @@ fn operation_changes(report: &mut Report, subject: &str, old: &Operation, new: &
     for (variant, body) in &old_errors {
         match new_errors.get(variant) {
             None => report.push(Level::Breaking, subject, format!("error `{variant}` removed")),
-            Some(new) if new != body => report.push(Level::Breaking, subject, format!("error `{variant}` has another body")),
+            Some(new) if new != body => {
+                report.push(Level::Breaking, subject, format!("error `{variant}` has another body"))
+            }
             Some(_) => {}
         }
     }
@@ -235,7 +250,11 @@ fn operation_changes(report: &mut Report, subject: &str, old: &Operation, new: &
         (None, Some(_)) => report.push(Level::Additive, subject, "`items()` added".to_owned()),
         (Some(_), None) => report.push(Level::Breaking, subject, "`items()` removed".to_owned()),
         (Some(old), Some(new)) if old.item != new.item => {
-            report.push(Level::Breaking, subject, format!("`items()` yields {} (was {})", ty(&new.item), ty(&old.item)));
+            report.push(
+                Level::Breaking,
+                subject,
+                format!("`items()` yields {} (was {})", ty(&new.item), ty(&old.item)),
+            );
         }
         (Some(old), Some(new)) if old != new => report.push(Level::Patch, subject, "pages differently".to_owned()),
         _ => {}
@@ -265,13 +284,18 @@ fn type_changes(report: &mut Report, subject: &str, old: &TypeDef, new: &TypeDef
                         report.push(Level::Breaking, subject, format!("{what} is now {now}"));
                     }
                     Some(new) if new.ty != field.ty => {
-                        report.push(Level::Breaking, subject, format!("{what} is now {} (was {})", ty(&new.ty), ty(&field.ty)));
+                        report.push(
+                            Level::Breaking,
+                            subject,
+                            format!("{what} is now {} (was {})", ty(&new.ty), ty(&field.ty)),
+                        );
                     }
                     Some(_) => {}
                 }
             }
             for (name, field) in new_fields.iter().filter(|(name, _)| !old_fields.contains_key(*name)) {
-                let (level, kind) = if field.required { (Level::Breaking, "required") } else { (Level::Additive, "optional") };
+                let (level, kind) =
+                    if field.required { (Level::Breaking, "required") } else { (Level::Additive, "optional") };
                 report.push(level, subject, format!("{kind} field `{}` added", name.trim_start_matches("r#")));
             }
         }

@@ -18,7 +18,41 @@ pub fn rust_chunk(tokens: TokenStream) -> String {
         Ok(file) => file,
         Err(error) => panic!("codegen produced invalid Rust ({error}):\n{tokens}"),
     };
-    space_items(&layout_decoders(&prettyplease::unparse(&file)))
+    space_items(&layout_enums(&layout_decoders(&prettyplease::unparse(&file))))
+}
+
+/// The invocation of the runtime's string enum macro, whose input
+/// prettyplease prints as a flat run of tokens.
+const ENUM_MACRO: &str = "crate::de::string_enum! {";
+
+/// Lays out each `string_enum! { ... }` like the enum it declares: its
+/// input is an enum item (`Variant = "wire"`), formatted as one.
+fn layout_enums(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let calls = text.match_indices(ENUM_MACRO).map(|(at, _)| at).filter(|&at| text[..at].ends_with('\n') || at == 0);
+    for start in calls {
+        if start < copied {
+            continue;
+        }
+        out.push_str(&text[copied..start]);
+        let body = &text[start + ENUM_MACRO.len()..];
+        let end = closing(body, '{', '}').expect("codegen emits balanced enum invocations");
+        let file: syn::File = syn::parse_str(&body[..end]).expect("the enum invocation holds an enum item");
+        out.push_str(ENUM_MACRO);
+        out.push('\n');
+        for line in prettyplease::unparse(&file).lines() {
+            if !line.is_empty() {
+                out.push_str("    ");
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push('}');
+        copied = start + ENUM_MACRO.len() + end + 1;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// The invocation of the runtime's decoding macro for each model, which
@@ -39,7 +73,7 @@ fn layout_decoders(text: &str) -> String {
         }
         out.push_str(&text[copied..start]);
         let arguments = &text[start + DECODER_MACRO.len()..];
-        let end = closing_paren(arguments).expect("codegen emits balanced decoder invocations");
+        let end = closing(arguments, '(', ')').expect("codegen emits balanced decoder invocations");
         let tokens: TokenStream = arguments[..end].parse().expect("the decoder invocation is tokens");
         out.push_str(&decoder_call(tokens));
         // Past the `)`; the `;` and what follows are copied as they are.
@@ -49,17 +83,18 @@ fn layout_decoders(text: &str) -> String {
     out
 }
 
-/// Where the `)` closing an argument list starts, skipping string literals.
-fn closing_paren(text: &str) -> Option<usize> {
+/// Where the `close` ending a group opened just before `text` is, skipping
+/// string literals.
+fn closing(text: &str, open: char, close: char) -> Option<usize> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for (at, c) in text.char_indices() {
         match c {
             _ if escaped => escaped = false,
             '\\' if in_string => escaped = true,
             '"' => in_string = !in_string,
-            '(' if !in_string => depth += 1,
-            ')' if !in_string && depth == 0 => return Some(at),
-            ')' if !in_string => depth -= 1,
+            c if c == open && !in_string => depth += 1,
+            c if c == close && !in_string && depth == 0 => return Some(at),
+            c if c == close && !in_string => depth -= 1,
             _ => {}
         }
     }

@@ -98,6 +98,17 @@ pub struct Operation {
     pub origin: Location,
 }
 
+impl Operation {
+    /// Named types the operation uses directly.
+    pub fn named_types(&self) -> std::collections::BTreeSet<String> {
+        let mut types: Vec<&Type> = self.params.iter().map(|param| &param.ty).collect();
+        types.extend(self.body.as_ref().and_then(RequestBody::model));
+        types.extend(self.success.content.types());
+        types.extend(self.errors.iter().filter_map(|error| error.ty.as_ref()));
+        types.into_iter().filter_map(Type::name).map(str::to_owned).collect()
+    }
+}
+
 /// A variable of the server URL (`{tenant}`): a client builder method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerVariable {

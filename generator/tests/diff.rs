@@ -40,7 +40,8 @@ components:
 "##;
 
 fn api(files: &[(&str, &str)]) -> generator::ir::Api {
-    let files: Vec<(String, String)> = files.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned())).collect();
+    let files: Vec<(String, String)> =
+        files.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned())).collect();
     let source = MemorySource::new(files);
     generator::lower_spec(&source, "openapi.yaml", &generator::Options::default()).unwrap()
 }
@@ -84,7 +85,10 @@ fn operations_added_and_removed() {
     );
     assert_eq!(only(&added), (Level::Additive, "operation `list_gadgets`: added (`GET /gadgets`)".to_owned()));
     let moved = changed("    get:\n      operationId: getWidget", "    delete:\n      operationId: getWidget");
-    assert_eq!(only(&moved), (Level::Patch, "operation `get_widget`: now `DELETE /widgets/{id}` (was `GET /widgets/{id}`)".to_owned()));
+    assert_eq!(
+        only(&moved),
+        (Level::Patch, "operation `get_widget`: now `DELETE /widgets/{id}` (was `GET /widgets/{id}`)".to_owned())
+    );
     let start = BASE.find("  /widgets/{id}:").unwrap();
     let end = BASE.find("components:").unwrap();
     let removed = changed(&BASE[start..end], "");
@@ -94,21 +98,29 @@ fn operations_added_and_removed() {
 
 #[test]
 fn parameters_added_removed_and_made_required() {
-    let optional = changed("        - {name: limit,", "        - {name: q, in: query, schema: {type: string}}\n        - {name: limit,");
+    let optional = changed(
+        "        - {name: limit,",
+        "        - {name: q, in: query, schema: {type: string}}\n        - {name: limit,",
+    );
     assert_eq!(only(&optional), (Level::Additive, "operation `list_widgets`: optional parameter `q` added".to_owned()));
     let required = changed("        - {name: limit, in: query,", "        - {name: limit, in: query, required: true,");
     assert_eq!(only(&required).0, Level::Breaking);
     assert!(only(&required).1.contains("`limit` is now required"));
-    let retyped = changed("        - {name: limit, in: query, schema: {type: integer}}", "        - {name: limit, in: query, schema: {type: string}}");
+    let retyped = changed(
+        "        - {name: limit, in: query, schema: {type: integer}}",
+        "        - {name: limit, in: query, schema: {type: string}}",
+    );
     assert_eq!(only(&retyped).0, Level::Breaking);
-    let removed = changed("{name: limit, in: query, schema: {type: integer}}", "{name: q, in: query, schema: {type: string}}");
+    let removed =
+        changed("{name: limit, in: query, schema: {type: integer}}", "{name: q, in: query, schema: {type: string}}");
     assert_eq!(removed.level(), Level::Breaking);
     assert!(removed.changes.iter().any(|c| c.message == "parameter `limit` removed"), "{removed:#?}");
 }
 
 #[test]
 fn fields_added_removed_and_retyped() {
-    let optional = changed("        size: {type: integer}\n", "        size: {type: integer}\n        weight: {type: number}\n");
+    let optional =
+        changed("        size: {type: integer}\n", "        size: {type: integer}\n        weight: {type: number}\n");
     assert_eq!(only(&optional), (Level::Additive, "model `Widget`: optional field `weight` added".to_owned()));
     let required = changed("      required: [id]", "      required: [id, size]");
     assert_eq!(only(&required), (Level::Breaking, "model `Widget`: field `size` is now required".to_owned()));
@@ -132,20 +144,32 @@ fn responses_models_and_errors() {
         "\"200\": {description: ok, content: {application/json: {schema: {$ref: \"#/components/schemas/Widget\"}}}}\n        \"404\"",
         "\"204\": {description: gone}\n        \"404\"",
     );
-    assert!(returns.changes.iter().any(|c| c.level == Level::Breaking && c.message.starts_with("returns nothing")), "{returns:#?}");
-    let error_added = changed("        \"404\": {description: missing,", "        \"409\": {description: clash}\n        \"404\": {description: missing,");
+    assert!(
+        returns.changes.iter().any(|c| c.level == Level::Breaking && c.message.starts_with("returns nothing")),
+        "{returns:#?}"
+    );
+    let error_added = changed(
+        "        \"404\": {description: missing,",
+        "        \"409\": {description: clash}\n        \"404\": {description: missing,",
+    );
     assert_eq!(only(&error_added), (Level::Additive, "operation `get_widget`: error `Conflict` added".to_owned()));
     let model_removed = changed(
         "        \"404\": {description: missing, content: {application/json: {schema: {$ref: \"#/components/schemas/Problem\"}}}}\n",
         "",
     );
     assert_eq!(model_removed.level(), Level::Breaking, "{model_removed:#?}");
-    assert!(model_removed.changes.iter().any(|c| c.subject == "operation `get_widget`" && c.message == "error `NotFound` removed"));
+    assert!(model_removed
+        .changes
+        .iter()
+        .any(|c| c.subject == "operation `get_widget`" && c.message == "error `NotFound` removed"));
 }
 
 #[test]
 fn paging_added_is_additive() {
-    let paged = changed("        - {name: limit,", "        - {name: offset, in: query, schema: {type: integer}}\n        - {name: limit,");
+    let paged = changed(
+        "        - {name: limit,",
+        "        - {name: offset, in: query, schema: {type: integer}}\n        - {name: limit,",
+    );
     assert!(paged.changes.iter().all(|c| c.level == Level::Additive), "{paged:#?}");
     let offset_added = paged.changes.iter().any(|c| c.message == "optional parameter `offset` added");
     let items_added = paged.changes.iter().any(|c| c.message == "`items()` added");

@@ -109,3 +109,131 @@ macro_rules! deserialize_object {
 
 #[allow(unused_imports, reason = "used only by specs with object models")]
 pub(crate) use deserialize_object;
+
+/// A string enum: its variants, an `Unknown` variant for values the spec
+/// does not list, and the impls every one has (`as_str`, comparisons,
+/// ordering and hashing by wire text, `Display`, `From<&str>`, `FromStr`,
+/// serialisation), from one line per variant. Attributes before the docs
+/// (the model's `cfg`) apply to each item.
+///
+/// ```text
+/// string_enum! {
+///     /// Release status of the connector.
+///     pub enum Status {
+///         /// `RELEASED`
+///         Released = "RELEASED",
+///     }
+/// }
+/// ```
+#[allow(unused_macros, reason = "used only by specs with string enums")]
+macro_rules! string_enum {
+    (
+        $(#[cfg($($gate:tt)*)])*
+        $(#[doc = $doc:literal])*
+        pub enum $name:ident {
+            $( $(#[doc = $variant_doc:literal])* $variant:ident = $wire:literal ),* $(,)?
+        }
+    ) => {
+        $(#[cfg($($gate)*)])*
+        $(#[doc = $doc])*
+        ///
+        /// Values this client does not know decode as `Unknown`, so a value
+        /// the server adds later never breaks decoding. Values compare, order
+        /// and hash by their wire text.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub enum $name {
+            $( $(#[doc = $variant_doc])* $variant, )*
+            /// A value not in the spec, kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        // Comparisons go through `as_str` rather than derives: the same
+        // behaviour for `Unknown` holding a known value, and far less code
+        // for the compiler in a spec with hundreds of enums.
+        $(#[cfg($($gate)*)])*
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl ::std::cmp::Eq for $name {}
+
+        $(#[cfg($($gate)*)])*
+        impl ::std::hash::Hash for $name {
+            fn hash<__H: ::std::hash::Hasher>(&self, state: &mut __H) {
+                self.as_str().hash(state);
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $wire => Self::$variant, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "used only by specs with string enums")]
+pub(crate) use string_enum;

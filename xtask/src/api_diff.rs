@@ -77,13 +77,15 @@ fn checkout(spec: &Path, revision: &str) -> Result<PathBuf> {
     let folder = spec.parent().context("the spec path must name its root file")?;
     let top = git(folder, &["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim());
-    let relative = spec.strip_prefix(&top).with_context(|| format!("{} is outside {}", spec.display(), top.display()))?;
+    let relative =
+        spec.strip_prefix(&top).with_context(|| format!("{} is outside {}", spec.display(), top.display()))?;
     let commit = git(&top, &["rev-parse", "--verify", &format!("{revision}^{{commit}}")])?;
     let out = generate::workspace_root().join("target/api-diff").join(commit.trim());
     if !out.join(relative).exists() {
         let _ = fs::remove_dir_all(&out);
         fs::create_dir_all(&out)?;
-        let archive = Command::new("git").arg("-C").arg(&top).args(["archive", "--format=tar", commit.trim()]).output()?;
+        let archive =
+            Command::new("git").arg("-C").arg(&top).args(["archive", "--format=tar", commit.trim()]).output()?;
         if !archive.status.success() {
             bail!("git archive {revision}: {}", String::from_utf8_lossy(&archive.stderr));
         }

@@ -80,7 +80,7 @@ impl Piece<'_> {
             Piece::Access => access::module(api),
             Piece::ModelsDoc => models::module_doc(),
             Piece::Model(def) => models::model(api, def),
-            Piece::OperationsDoc(tag) => operations::module_doc(*tag),
+            Piece::OperationsDoc(tag) => operations::module_doc(api, *tag),
             Piece::TagModules => operations::tag_modules(api),
             Piece::Operation(operation) => operations::operation(operation),
         }
@@ -271,6 +271,32 @@ pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type for an IR type in an operations file: prelude names as
+/// they are (`lower` keeps builder names off them) and models through the
+/// file's `use crate::models;`.
+pub(crate) fn short_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(String),
+        Type::Array(item) => {
+            let item = short_type(item);
+            quote!(Vec<#item>)
+        }
+        Type::Map(value) => {
+            let value = short_type(value);
+            quote!(::std::collections::BTreeMap<String, #value>)
+        }
+        Type::Named(name) => {
+            let name = ident(name);
+            quote!(models::#name)
+        }
+        Type::Nullable(inner) => {
+            let inner = short_type(inner);
+            quote!(Option<#inner>)
+        }
+        other => rust_type(other),
     }
 }
 

@@ -82,7 +82,7 @@ fn is_optional(field: &Field) -> bool {
 fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Field]) -> TokenStream {
     let name = ident(&def.name);
     let all_optional = fields.iter().all(is_optional);
-    let default = all_optional.then(|| quote!(::std::default::Default,));
+    let default = all_optional.then(|| quote!(Default,));
     let members = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let wire = &field.wire_name;
@@ -114,7 +114,7 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
     quote! {
         #gate
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
         pub struct #name {
             #( #members )*
         }
@@ -158,108 +158,18 @@ fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<To
     })
 }
 
+/// A string enum, through the runtime's `string_enum!`: one line a variant.
 fn string_enum(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[EnumVariant]) -> TokenStream {
     let name = ident(&def.name);
-    let variant_names: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let wire_values: Vec<&str> = variants.iter().map(|v| v.wire_value.as_str()).collect();
-    let variant_docs = wire_values.iter().map(|value| doc(&format!("`{value}`")));
+    let variant_names = variants.iter().map(|v| ident(&v.rust_name));
+    let wire_values = variants.iter().map(|v| v.wire_value.as_str());
+    let variant_docs = variants.iter().map(|v| doc(&format!("`{}`", v.wire_value)));
     quote! {
-        #gate
-        #docs
-        ///
-        /// Values this client does not know decode as `Unknown`, so a value
-        /// the server adds later never breaks decoding. Values compare, order
-        /// and hash by their wire text.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-        pub enum #name {
-            #( #variant_docs #variant_names, )*
-            /// A value not in the spec, kept as sent.
-            Unknown(::std::string::String),
-        }
-
-        #gate
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variant_names => #wire_values, )*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        // Comparisons go through `as_str` rather than derives: the same
-        // behaviour for `Unknown` holding a known value, and far less code
-        // for the compiler in a spec with hundreds of enums.
-        #gate
-        impl ::std::cmp::PartialEq for #name {
-            fn eq(&self, other: &Self) -> bool {
-                self.as_str() == other.as_str()
-            }
-        }
-
-        #gate
-        impl ::std::cmp::Eq for #name {}
-
-        #gate
-        impl ::std::hash::Hash for #name {
-            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-                self.as_str().hash(state);
-            }
-        }
-
-        #gate
-        impl ::std::cmp::PartialOrd for #name {
-            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-            }
-        }
-
-        #gate
-        impl ::std::cmp::Ord for #name {
-            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-                self.as_str().cmp(other.as_str())
-            }
-        }
-
-        #gate
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #gate
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #wire_values => Self::#variant_names, )*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        #gate
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(value))
-            }
-        }
-
-        #gate
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #gate
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_str()))
+        crate::de::string_enum! {
+            #gate
+            #docs
+            pub enum #name {
+                #( #variant_docs #variant_names = #wire_values, )*
             }
         }
     }
@@ -312,7 +222,7 @@ fn tagged_union(
         #docs
         ///
         #tag_doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #( #members )*
@@ -350,7 +260,7 @@ fn union(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[Union
         #docs
         ///
         /// Decoding tries the variants in order and takes the first that fits.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
         pub enum #name {
             #( #members )*

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc, doc_paragraphs};
-use super::{ident, rust_type};
+use super::{ident, short_type};
 use crate::ir::{
     Api, Encoding, ErrorResponse, FieldStep, ItemsAt, MultipartPart, NextAt, Operation, PageParam, PageStyle,
     Pagination, Param, ParamLocation, PartKind, RequestBody, ResponseContent, Segment, StatusMatch, StatusVariant,
@@ -35,7 +35,7 @@ pub(super) fn tag_modules(api: &Api) -> TokenStream {
 }
 
 /// The module docs of an operations file, for one tag or the whole API.
-pub(super) fn module_doc(tag: Option<&Tag>) -> TokenStream {
+pub(super) fn module_doc(api: &Api, tag: Option<&Tag>) -> TokenStream {
     let text = match tag {
         None => "Request builders, one per operation. Start one from its [`Client`](crate::Client)\nmethod, set what you need, then `.send().await`.".to_owned(),
         Some(tag) => match &tag.description {
@@ -43,7 +43,23 @@ pub(super) fn module_doc(tag: Option<&Tag>) -> TokenStream {
             None => format!("Operations tagged `{}`.", tag.name),
         },
     };
-    super::docs::inner_doc(&text)
+    let docs = super::docs::inner_doc(&text);
+    // Models are named `models::X`; a file whose operations use none imports nothing.
+    let module = tag.map(|tag| tag.module.as_str());
+    let uses_models = api
+        .operations
+        .iter()
+        .filter(|operation| module.is_none() || operation.module.as_deref() == module)
+        .any(|operation| !operation.named_types().is_empty());
+    let import = uses_models.then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
+    quote! {
+        #docs
+        #import
+    }
 }
 
 /// One operation: its `Client` method, next to its request builder.
@@ -95,16 +111,16 @@ fn inputs(operation: &Operation) -> Vec<Input> {
     match &operation.body {
         Some(RequestBody::Json { ty, required, description, content_type }) => {
             let note = format!("Sent as `{content_type}`.");
-            inputs.push(body_input(rust_type(ty), rust_type(ty), quote!(body), *required, description, &note));
+            inputs.push(body_input(short_type(ty), short_type(ty), quote!(body), *required, description, &note));
         }
         Some(RequestBody::Form { ty, required, description, content_type, .. }) => {
             let note = format!("Sent as `{content_type}`: each property a name/value pair.");
-            inputs.push(body_input(rust_type(ty), rust_type(ty), quote!(body), *required, description, &note));
+            inputs.push(body_input(short_type(ty), short_type(ty), quote!(body), *required, description, &note));
         }
         Some(RequestBody::Text { required, description, content_type }) => {
             let note = format!("Sent as `{content_type}`.");
-            let string = quote!(::std::string::String);
-            let arg = quote!(impl ::std::convert::Into<::std::string::String>);
+            let string = quote!(String);
+            let arg = quote!(impl Into<String>);
             inputs.push(body_input(string, arg, quote!(body.into()), *required, description, &note));
         }
         Some(RequestBody::Binary { required, description, content_type }) => {
@@ -112,7 +128,7 @@ fn inputs(operation: &Operation) -> Vec<Input> {
                 "Sent as raw bytes, `{content_type}` unless the [`Upload`](crate::Upload) names another content type; \
                  a file is streamed from disk."
             );
-            let arg = quote!(impl ::std::convert::Into<crate::Upload>);
+            let arg = quote!(impl Into<crate::Upload>);
             inputs.push(body_input(quote!(crate::Upload), arg, quote!(body.into()), *required, description, &note));
         }
         Some(RequestBody::Multipart { parts, .. }) => inputs.extend(parts.iter().map(part_input)),
@@ -141,8 +157,8 @@ pub(crate) fn signature(operation: &Operation) -> String {
 fn param_input(param: &Param) -> Input {
     let field = ident(&param.field_name);
     let (arg, convert) = match &param.ty {
-        Type::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(#field.into())),
-        ty => (rust_type(ty), quote!(#field)),
+        Type::String => (quote!(impl Into<String>), quote!(#field.into())),
+        ty => (short_type(ty), quote!(#field)),
     };
     let place = match param.location {
         ParamLocation::Path => "path",
@@ -166,18 +182,14 @@ fn param_input(param: &Param) -> Input {
     let notes = notes.join(" ");
     let docs = doc_paragraphs([param.description.as_deref(), Some(notes.as_str())]);
     let clear_setter = param.clear_setter.as_deref().map(ident);
-    Input { field, ty: rust_type(&param.ty), arg, convert, required: param.required, clear_setter, docs }
+    Input { field, ty: short_type(&param.ty), arg, convert, required: param.required, clear_setter, docs }
 }
 
 fn part_input(part: &MultipartPart) -> Input {
     let field = ident(&part.field_name);
     let (ty, arg, convert) = match part.kind {
         PartKind::File => (quote!(crate::FilePart), quote!(crate::FilePart), quote!(#field)),
-        PartKind::Text => (
-            quote!(::std::string::String),
-            quote!(impl ::std::convert::Into<::std::string::String>),
-            quote!(#field.into()),
-        ),
+        PartKind::Text => (quote!(String), quote!(impl Into<String>), quote!(#field.into())),
     };
     let note = format!("Sent as the `{}` part of the multipart form.", part.wire_name);
     let docs = doc_paragraphs([part.description.as_deref(), Some(note.as_str())]);
@@ -201,7 +213,7 @@ fn client_method(operation: &Operation, inputs: &[Input]) -> TokenStream {
             let convert = &input.convert;
             quote!(#field: #convert)
         } else {
-            quote!(#field: ::std::option::Option::None)
+            quote!(#field: None)
         }
     });
     let sends = format!(
@@ -219,13 +231,13 @@ fn client_method(operation: &Operation, inputs: &[Input]) -> TokenStream {
         experimental,
     ]);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
-    let extra_parts = free_form(operation).then(|| quote!(extra_parts: ::std::vec::Vec::new(),));
+    let extra_parts = free_form(operation).then(|| quote!(extra_parts: Vec::new(),));
     quote! {
         #docs
         #deprecated
         pub fn #method(&self, #( #args ),*) -> crate::operations::#builder {
             crate::operations::#builder {
-                client: ::std::clone::Clone::clone(self),
+                client: self.clone(),
                 #( #inits, )*
                 #extra_parts
             }
@@ -240,15 +252,15 @@ fn builder(operation: &Operation, inputs: &[Input]) -> TokenStream {
         if input.required {
             quote!(#field: #ty)
         } else {
-            quote!(#field: ::std::option::Option<#ty>)
+            quote!(#field: Option<#ty>)
         }
     });
     let setters = inputs.iter().map(setters);
     let (extra_field, extra_setter) = if free_form(operation) {
-        let field = quote!(extra_parts: ::std::vec::Vec<(::std::string::String, crate::FilePart)>,);
+        let field = quote!(extra_parts: Vec<(String, crate::FilePart)>,);
         let setter = quote! {
             /// Adds a file part named `name` to the form (the spec names no parts for it).
-            pub fn part(mut self, name: impl ::std::convert::Into<::std::string::String>, file: crate::FilePart) -> Self {
+            pub fn part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
                 self.extra_parts.push((name.into(), file));
                 self
             }
@@ -270,7 +282,7 @@ fn builder(operation: &Operation, inputs: &[Input]) -> TokenStream {
     ));
     quote! {
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent with `.send().await`"]
         pub struct #builder {
             client: crate::Client,
@@ -320,12 +332,12 @@ fn setters(input: &Input) -> TokenStream {
     quote! {
         #docs
         pub fn #field(mut self, #field: #arg) -> Self {
-            self.#field = ::std::option::Option::Some(#convert);
+            self.#field = Some(#convert);
             self
         }
 
         #set_docs
-        pub fn #set(mut self, #field: ::std::option::Option<#ty>) -> Self {
+        pub fn #set(mut self, #field: Option<#ty>) -> Self {
             self.#field = #field;
             self
         }
@@ -369,7 +381,7 @@ fn send(operation: &Operation) -> TokenStream {
             let fallback = arm(fallback);
             quote! {
                 response.by_status(Self::decode_error, |body| {
-                    ::std::result::Result::Ok(match body.status() {
+                    Ok(match body.status() {
                         #( #exact )*
                         _ => #fallback,
                     })
@@ -381,7 +393,7 @@ fn send(operation: &Operation) -> TokenStream {
     let experimental = operation.experimental.then(|| {
         quote! {
             if !self.client.allows_experimental() {
-                return ::std::result::Result::Err(crate::Error::Config(::std::format!(
+                return Err(crate::Error::Config(format!(
                     "{} is an experimental operation; enable experimental operations with `ClientBuilder::experimental(true)`",
                     Self::OPERATION_ID
                 )));
@@ -396,8 +408,8 @@ fn send(operation: &Operation) -> TokenStream {
         }
         Some(RequestBody::Json { content_type, required: false, .. }) => quote! {
             let request = match &self.body {
-                ::std::option::Option::Some(body) => request.json(#content_type, body)?,
-                ::std::option::Option::None => request,
+                Some(body) => request.json(#content_type, body)?,
+                None => request,
             };
         },
         Some(RequestBody::Form { content_type, required, styles, .. }) => {
@@ -439,7 +451,7 @@ fn send(operation: &Operation) -> TokenStream {
     ));
     quote! {
         #docs
-        pub async fn send(self) -> ::std::result::Result<crate::Response<#returns>, crate::Error> {
+        pub async fn send(self) -> Result<crate::Response<#returns>, crate::Error> {
             #path
             let request = crate::request::Request::new(Self::OPERATION_ID, ::reqwest::Method::#http_method, path)
                 .accept(#accept)#security;
@@ -481,8 +493,8 @@ fn accept(content: &ResponseContent) -> String {
 fn success_type(content: &ResponseContent) -> TokenStream {
     match content {
         ResponseContent::Empty => quote!(()),
-        ResponseContent::Json { ty, .. } => rust_type(ty),
-        ResponseContent::Text { .. } => quote!(::std::string::String),
+        ResponseContent::Json { ty, .. } => short_type(ty),
+        ResponseContent::Text { .. } => quote!(String),
         ResponseContent::Binary { .. } => quote!(::bytes::Bytes),
         ResponseContent::ByStatus { name, .. } => {
             let name = ident(name);
@@ -507,7 +519,7 @@ fn success_enum(operation: &Operation) -> Option<TokenStream> {
             ResponseContent::Empty => quote!(#docs #variant_name,),
             content => {
                 let ty = success_type(content);
-                let ty = if variant.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+                let ty = if variant.boxed { quote!(Box<#ty>) } else { ty };
                 quote!(#docs #variant_name(#ty),)
             }
         }
@@ -519,7 +531,7 @@ fn success_enum(operation: &Operation) -> Option<TokenStream> {
     ));
     Some(quote! {
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
         }
@@ -533,8 +545,8 @@ fn optional_body(required: bool, set: TokenStream, field: TokenStream) -> TokenS
     } else {
         quote! {
             let request = match #field {
-                ::std::option::Option::Some(body) => #set,
-                ::std::option::Option::None => request,
+                Some(body) => #set,
+                None => request,
             };
         }
     }
@@ -553,7 +565,7 @@ fn style_tokens(style: Style) -> TokenStream {
 
 /// `items()`: a lazy stream over every page of a list operation.
 fn items(pagination: &Pagination) -> TokenStream {
-    let item = rust_type(&pagination.item);
+    let item = short_type(&pagination.item);
     let (first, set_page, docs) = match &pagination.style {
         PageStyle::LimitOffset { limit, offset, count, page_size } => {
             let page_size = proc_macro2::Literal::u64_unsuffixed(*page_size);
@@ -603,13 +615,13 @@ fn items(pagination: &Pagination) -> TokenStream {
         PageStyle::Cursor { token, .. } => {
             let field = ident(&token.field);
             let start = if token.required {
-                quote!(crate::paginate::Page::Token(::std::option::Option::Some(::std::clone::Clone::clone(&self.#field))))
+                quote!(crate::paginate::Page::Token(Some(self.#field.clone())))
             } else {
-                quote!(crate::paginate::Page::Token(::std::clone::Clone::clone(&self.#field)))
+                quote!(crate::paginate::Page::Token(self.#field.clone()))
             };
             let set_token = write(token, quote!(token));
             let set = quote! {
-                if let crate::paginate::Page::Token(::std::option::Option::Some(token)) = page {
+                if let crate::paginate::Page::Token(Some(token)) = page {
                     #set_token
                 }
             };
@@ -631,14 +643,14 @@ fn items(pagination: &Pagination) -> TokenStream {
         pub fn items(self) -> crate::Items<#item> {
             let first = #first;
             let fetch = move |page: crate::paginate::Page| -> crate::paginate::PageFuture<#item> {
-                let mut request = ::std::clone::Clone::clone(&self);
+                let mut request = self.clone();
                 #set_page
-                ::std::boxed::Box::pin(async move {
+                Box::pin(async move {
                     let response = request.send().await?;
                     #decode
                 })
             };
-            crate::Items::new(::std::boxed::Box::new(fetch), first)
+            crate::Items::new(Box::new(fetch), first)
         }
     }
 }
@@ -659,13 +671,13 @@ fn write(param: &PageParam, value: TokenStream) -> TokenStream {
     if param.required {
         quote!(request.#name = #value;)
     } else {
-        quote!(request.#name = ::std::option::Option::Some(#value);)
+        quote!(request.#name = Some(#value);)
     }
 }
 
 /// Sets an integer page parameter from a `u64`, saturating.
 fn write_number(param: &PageParam, value: TokenStream) -> TokenStream {
-    let ty = rust_type(&param.ty);
+    let ty = short_type(&param.ty);
     write(param, quote!(#ty::try_from(#value).unwrap_or(#ty::MAX)))
 }
 
@@ -674,7 +686,7 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
     if let (ItemsAt::Body, PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. }) =
         (&pagination.items, &pagination.style)
     {
-        return quote!(::std::result::Result::Ok(crate::paginate::Fetched::from_list(response)));
+        return quote!(Ok(crate::paginate::Fetched::from_list(response)));
     }
     let next_token = match &pagination.style {
         PageStyle::Cursor { token, next } => {
@@ -690,7 +702,7 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
                 }
             }
         }
-        _ => quote!(::std::option::Option::None),
+        _ => quote!(None),
     };
     let items = match &pagination.items {
         ItemsAt::Body => quote!(body),
@@ -707,7 +719,7 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
         let total = response.total_count();
         let next_token = #next_token;
         let body = response.into_body();
-        ::std::result::Result::Ok(crate::paginate::Fetched { items: #items, total, next_token })
+        Ok(crate::paginate::Fetched { items: #items, total, next_token })
     }
 }
 
@@ -728,7 +740,7 @@ fn field_path(path: &[FieldStep]) -> TokenStream {
     if optional {
         quote!(#expr.cloned())
     } else {
-        quote!(::std::option::Option::Some(::std::clone::Clone::clone(&#expr)))
+        quote!(Some((#expr).clone()))
     }
 }
 
@@ -761,14 +773,16 @@ fn path(operation: &Operation) -> TokenStream {
         }
     }
     if locals.is_empty() {
-        return quote!(let path = ::std::string::String::from(#template););
+        return quote!(let path = String::from(#template););
     }
     quote! {
         #( #locals )*
-        let path = ::std::format!(#template);
+        let path = format!(#template);
     }
 }
 
+/// One statement adding a parameter to `request`, through the runtime's
+/// helpers (`query`, `query_opt`, `query_each`, `header_opt`, ...).
 fn add_param(param: &Param) -> TokenStream {
     let field = ident(&param.field_name);
     let wire = match param.location {
@@ -777,54 +791,38 @@ fn add_param(param: &Param) -> TokenStream {
     };
     if let Encoding::Styled(style) = param.encoding {
         let style = style_tokens(style);
-        let set = quote!(request.query_styled(#wire, value, #style)?);
         return if param.required {
-            quote!(let request = { let value = &self.#field; #set };)
+            quote!(let request = request.query_styled(#wire, &self.#field, #style)?;)
         } else {
-            quote! {
-                let request = match &self.#field {
-                    ::std::option::Option::Some(value) => #set,
-                    ::std::option::Option::None => request,
-                };
-            }
+            quote!(let request = request.query_styled_opt(#wire, self.#field.as_ref(), #style)?;)
         };
     }
-    let text = match param.encoding {
-        Encoding::Json => quote!(crate::request::json_text(Self::OPERATION_ID, value)?),
-        Encoding::Simple => quote!(crate::request::simple_text(Self::OPERATION_ID, value)?),
-        _ => quote!(value),
-    };
-    let single = match param.location {
-        ParamLocation::Header => quote!(request.header(#wire, #text)?),
-        ParamLocation::Cookie => quote!(request.cookie(#wire, #text)?),
-        _ => quote!(request.query(#wire, #text)),
-    };
-    let each = match param.encoding {
-        Encoding::TextEach => quote! {
-            let mut request = request;
-            for value in values {
-                request = #single;
-            }
-            request
-        },
-        _ => quote!(#single),
-    };
-    let binding = if param.encoding == Encoding::TextEach { quote!(values) } else { quote!(value) };
-    if param.required {
-        quote! {
-            let request = {
-                let #binding = &self.#field;
-                #each
-            };
-        }
-    } else {
-        quote! {
-            let request = match &self.#field {
-                ::std::option::Option::Some(#binding) => { #each }
-                ::std::option::Option::None => request,
-            };
-        }
+    if param.encoding == Encoding::TextEach {
+        // Exploded `form` arrays are query parameters; every item one pair.
+        let items = if param.required { quote!(&self.#field) } else { quote!(self.#field.iter().flatten()) };
+        return quote!(let request = request.query_each(#wire, #items););
     }
+    let value = match (param.encoding, param.required) {
+        (Encoding::Json, true) => quote!(crate::request::json_text(Self::OPERATION_ID, &self.#field)?),
+        (Encoding::Simple, true) => quote!(crate::request::simple_text(Self::OPERATION_ID, &self.#field)?),
+        (_, true) => quote!(&self.#field),
+        (Encoding::Json, false) => quote! {
+            self.#field.as_ref().map(|value| crate::request::json_text(Self::OPERATION_ID, value)).transpose()?
+        },
+        (Encoding::Simple, false) => quote! {
+            self.#field.as_ref().map(|value| crate::request::simple_text(Self::OPERATION_ID, value)).transpose()?
+        },
+        (_, false) => quote!(self.#field.as_ref()),
+    };
+    let call = match (param.location, param.required) {
+        (ParamLocation::Header, true) => quote!(header(#wire, #value)?),
+        (ParamLocation::Header, false) => quote!(header_opt(#wire, #value)?),
+        (ParamLocation::Cookie, true) => quote!(cookie(#wire, #value)?),
+        (ParamLocation::Cookie, false) => quote!(cookie_opt(#wire, #value)?),
+        (_, true) => quote!(query(#wire, #value)),
+        (_, false) => quote!(query_opt(#wire, #value)),
+    };
+    quote!(let request = request.#call;)
 }
 
 fn multipart(parts: &[MultipartPart], free_form: bool) -> TokenStream {
@@ -845,8 +843,8 @@ fn multipart(parts: &[MultipartPart], free_form: bool) -> TokenStream {
         } else {
             quote! {
                 let form = match self.#field {
-                    ::std::option::Option::Some(value) => #add,
-                    ::std::option::Option::None => form,
+                    Some(value) => #add,
+                    None => form,
                 };
             }
         }
@@ -870,7 +868,7 @@ fn error_enum(operation: &Operation) -> Option<TokenStream> {
     let name = ident(&operation.error_name);
     let variants = typed.iter().map(|(error, ty)| {
         let variant = ident(&error.variant);
-        let ty = rust_type(ty);
+        let ty = short_type(ty);
         let status = match error.status {
             StatusMatch::Default => "Any other status".to_owned(),
             status => format!("`{}`", status.key()),
@@ -880,7 +878,7 @@ fn error_enum(operation: &Operation) -> Option<TokenStream> {
             None => status,
         };
         let docs = doc(&text);
-        let ty = if error.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+        let ty = if error.boxed { quote!(Box<#ty>) } else { ty };
         quote!(#docs #variant(#ty),)
     });
     let bodies = typed.iter().map(|(error, _)| {
@@ -898,7 +896,7 @@ fn error_enum(operation: &Operation) -> Option<TokenStream> {
     ));
     Some(quote! {
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
         }
@@ -927,13 +925,13 @@ fn strip_nullable(ty: &Type) -> &Type {
 /// Decodes an error body into the operation's error enum: exact statuses,
 /// then ranges, then `default`. A body that does not match is kept raw.
 fn decode_error(operation: &Operation) -> TokenStream {
-    let signature = quote!(::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>>);
+    let signature = quote!(Option<Box<dyn crate::ErrorDetails>>);
     let typed: Vec<&ErrorResponse> = operation.errors.iter().filter(|error| error.ty.is_some()).collect();
     if typed.is_empty() {
         return quote! {
             #[inline]
             fn decode_error(_status: u16, _body: &[u8]) -> #signature {
-                ::std::option::Option::None
+                None
             }
         };
     }
@@ -946,7 +944,7 @@ fn decode_error(operation: &Operation) -> TokenStream {
                 #[inline]
                 fn decode_error(_status: u16, body: &[u8]) -> #signature {
                     let details = #name::#variant(::serde_json::from_slice(body).ok()?);
-                    ::std::option::Option::Some(::std::boxed::Box::new(details))
+                    Some(Box::new(details))
                 }
             };
         }
@@ -974,10 +972,7 @@ fn decode_error(operation: &Operation) -> TokenStream {
         }
         StatusMatch::Default => arm(error, quote!(_)),
     });
-    let fallback = typed
-        .iter()
-        .all(|error| error.status != StatusMatch::Default)
-        .then(|| quote!(_ => return ::std::option::Option::None,));
+    let fallback = typed.iter().all(|error| error.status != StatusMatch::Default).then(|| quote!(_ => return None,));
     // Only `send` uses it, and `send`'s future is compiled in the crates that
     // await it: `#[inline]` leaves this to them too, with the error models'
     // decoding, instead of compiling it for every operation here.
@@ -988,7 +983,7 @@ fn decode_error(operation: &Operation) -> TokenStream {
                 #( #arms )*
                 #fallback
             };
-            ::std::option::Option::Some(::std::boxed::Box::new(details))
+            Some(Box::new(details))
         }
     }
 }

@@ -48,6 +48,7 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
         spec,
         source_map,
         security_schemes: Vec::new(),
+        inline_enums: BTreeMap::new(),
         unusable_schemes: BTreeSet::new(),
         sailpoint: None,
         paging_rules: options.paging.clone(),
@@ -130,6 +131,8 @@ pub(crate) struct Lowerer<'a> {
     source_map: &'a SourceMap,
     /// The schemes requirements refer to by index.
     security_schemes: Vec<crate::ir::SecurityScheme>,
+    /// The first name of each inline string enum, by its variants.
+    inline_enums: BTreeMap<Vec<(String, String)>, String>,
     /// Declared schemes the client cannot send (HTTP digest, say).
     unusable_schemes: BTreeSet<String>,
     /// The SailPoint product of the API, which tells what an undeclared scheme is.
@@ -194,7 +197,7 @@ fn split_by_tag(
         let name = operation.module.clone().unwrap_or_else(|| "Untagged".to_owned());
         let tag = tags.iter().find(|tag| tag.name == name).expect("every operation's tag is listed");
         operation.module = Some(tag.module.clone());
-        let mut pending: Vec<String> = operation_types(operation).into_iter().collect();
+        let mut pending: Vec<String> = operation.named_types().into_iter().collect();
         while let Some(name) = pending.pop() {
             let Some(def) = types.get_mut(&name) else { continue };
             if def.features.insert(tag.feature.clone()) {
@@ -213,16 +216,6 @@ fn split_by_tag(
         }
     }
     tags
-}
-
-/// Named types an operation uses directly.
-fn operation_types(operation: &crate::ir::Operation) -> BTreeSet<String> {
-    use crate::ir::RequestBody;
-    let mut types: Vec<&Type> = operation.params.iter().map(|param| &param.ty).collect();
-    types.extend(operation.body.as_ref().and_then(RequestBody::model));
-    types.extend(operation.success.content.types());
-    types.extend(operation.errors.iter().filter_map(|error| error.ty.as_ref()));
-    types.into_iter().filter_map(Type::name).map(str::to_owned).collect()
 }
 
 /// Named types a type's definition refers to.

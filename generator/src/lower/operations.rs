@@ -15,7 +15,7 @@ use crate::ir::{
 impl Lowerer<'_> {
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
         let mut method_scope = Scope::with_reserved(CLIENT_METHODS);
-        let mut builder_scope = Scope::default();
+        let mut builder_scope = Scope::with_reserved(PRELUDE_NAMES);
         let mut operations = Vec::new();
         for (path, item) in &self.spec.paths.paths {
             let item_pointer = push_pointer("/paths", path);
@@ -601,6 +601,46 @@ impl Lowerer<'_> {
 
 /// Methods of the runtime's `Client` (and traits it implements) that no
 /// operation may take; a test checks the list against `templates/src/client.rs`.
+/// Names of Rust's prelude that operation files use unqualified (`Option`,
+/// `Some`, `String`): no builder, error or success enum may take one.
+pub const PRELUDE_NAMES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "Drop",
+    "Eq",
+    "Err",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
 pub const CLIENT_METHODS: &[&str] = &[
     "new",
     "from_env",

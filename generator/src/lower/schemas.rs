@@ -116,6 +116,24 @@ impl<'a> Lowerer<'a> {
     /// Gives an inline type a name: the candidate, unless a different type
     /// holds it; then the fallback; then the candidate with a number.
     fn define(&mut self, naming: &Naming, doc: Option<String>, kind: TypeKind, pointer: &str) -> String {
+        // A string enum identical to one defined inline before is that type
+        // under another name: an alias, so the enum is compiled once.
+        let TypeKind::Enum { variants } = &kind else { return self.define_named(naming, doc, kind, pointer) };
+        let key: Vec<(String, String)> = variants.iter().map(|v| (v.wire_value.clone(), v.rust_name.clone())).collect();
+        match self.inline_enums.get(&key).cloned() {
+            // The same enum met again from the same place.
+            Some(first) if first == naming.candidate => first,
+            Some(first) => self.define_named(naming, doc, TypeKind::Alias { ty: Type::Named(first) }, pointer),
+            None => {
+                let name = self.define_named(naming, doc, kind, pointer);
+                self.inline_enums.insert(key, name.clone());
+                name
+            }
+        }
+    }
+
+    /// [`define`](Self::define) without looking for an identical enum.
+    fn define_named(&mut self, naming: &Naming, doc: Option<String>, kind: TypeKind, pointer: &str) -> String {
         let names = std::iter::once(&naming.candidate).chain(naming.fallback.as_ref());
         for name in names {
             match self.types.get(name) {

@@ -176,6 +176,53 @@ impl Request {
         self
     }
 
+    /// Adds an optional query parameter when it is set.
+    #[allow(dead_code, reason = "used only by specs with optional query parameters")]
+    pub(crate) fn query_opt(self, name: &'static str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds a query parameter once per item (an exploded `form` array); none for no items.
+    #[allow(dead_code, reason = "used only by specs with array query parameters")]
+    pub(crate) fn query_each<T: ToString>(self, name: &'static str, values: impl IntoIterator<Item = T>) -> Self {
+        values.into_iter().fold(self, |request, value| request.query(name, value))
+    }
+
+    /// Adds an optional query parameter whose value is an array or object, when it is set.
+    #[allow(dead_code, reason = "used only by specs with optional array or object query parameters")]
+    pub(crate) fn query_styled_opt<T: serde::Serialize>(
+        self,
+        name: &'static str,
+        value: Option<&T>,
+        style: Style,
+    ) -> Result<Self, Error> {
+        match value {
+            Some(value) => self.query_styled(name, value, style),
+            None => Ok(self),
+        }
+    }
+
+    /// Adds an optional header when it is set.
+    #[allow(dead_code, reason = "used only by specs with optional header parameters")]
+    pub(crate) fn header_opt(self, name: &'static str, value: Option<impl ToString>) -> Result<Self, Error> {
+        match value {
+            Some(value) => self.header(name, value),
+            None => Ok(self),
+        }
+    }
+
+    /// Adds an optional cookie when it is set.
+    #[allow(dead_code, reason = "used only by specs with optional cookie parameters")]
+    pub(crate) fn cookie_opt(self, name: &'static str, value: Option<impl ToString>) -> Result<Self, Error> {
+        match value {
+            Some(value) => self.cookie(name, value),
+            None => Ok(self),
+        }
+    }
+
     /// Adds a query parameter whose value is an array or object, written by `style`.
     #[allow(dead_code, reason = "used only by specs with array or object query parameters")]
     pub(crate) fn query_styled<T: serde::Serialize>(

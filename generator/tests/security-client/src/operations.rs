@@ -7,13 +7,13 @@ impl crate::Client {
     /// Sends `GET /default`; see [`GetDefault`](crate::operations::GetDefault).
     pub fn get_default(&self) -> crate::operations::GetDefault {
         crate::operations::GetDefault {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /default` ([`Client::get_default`](crate::Client::get_default)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDefault {
     client: crate::Client,
@@ -26,8 +26,8 @@ impl GetDefault {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/default");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/default");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -39,11 +39,8 @@ impl GetDefault {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -51,13 +48,13 @@ impl crate::Client {
     /// Sends `GET /basic`; see [`GetBasic`](crate::operations::GetBasic).
     pub fn get_basic(&self) -> crate::operations::GetBasic {
         crate::operations::GetBasic {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /basic` ([`Client::get_basic`](crate::Client::get_basic)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetBasic {
     client: crate::Client,
@@ -70,8 +67,8 @@ impl GetBasic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/basic");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/basic");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -84,11 +81,8 @@ impl GetBasic {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -96,13 +90,13 @@ impl crate::Client {
     /// Sends `GET /header-key`; see [`GetHeaderKey`](crate::operations::GetHeaderKey).
     pub fn get_header_key(&self) -> crate::operations::GetHeaderKey {
         crate::operations::GetHeaderKey {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /header-key` ([`Client::get_header_key`](crate::Client::get_header_key)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetHeaderKey {
     client: crate::Client,
@@ -115,8 +109,8 @@ impl GetHeaderKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/header-key");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/header-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -129,11 +123,8 @@ impl GetHeaderKey {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -141,18 +132,18 @@ impl crate::Client {
     /// Sends `GET /query-key`; see [`GetQueryKey`](crate::operations::GetQueryKey).
     pub fn get_query_key(&self) -> crate::operations::GetQueryKey {
         crate::operations::GetQueryKey {
-            client: ::std::clone::Clone::clone(self),
-            q: ::std::option::Option::None,
+            client: self.clone(),
+            q: None,
         }
     }
 }
 
 /// Request builder for `GET /query-key` ([`Client::get_query_key`](crate::Client::get_query_key)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetQueryKey {
     client: crate::Client,
-    q: ::std::option::Option<::std::string::String>,
+    q: Option<String>,
 }
 
 impl GetQueryKey {
@@ -160,13 +151,13 @@ impl GetQueryKey {
     pub const OPERATION_ID: &'static str = "getQueryKey";
 
     /// Sent as the `q` query parameter.
-    pub fn q(mut self, q: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.q = ::std::option::Option::Some(q.into());
+    pub fn q(mut self, q: impl Into<String>) -> Self {
+        self.q = Some(q.into());
         self
     }
 
     /// Sets or clears [`q`](Self::q).
-    pub fn set_q(mut self, q: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_q(mut self, q: Option<String>) -> Self {
         self.q = q;
         self
     }
@@ -174,8 +165,8 @@ impl GetQueryKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/query-key");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/query-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -183,20 +174,14 @@ impl GetQueryKey {
             )
             .accept("application/json")
             .security(&[&[4]]);
-        let request = match &self.q {
-            ::std::option::Option::Some(value) => request.query("q", value),
-            ::std::option::Option::None => request,
-        };
+        let request = request.query_opt("q", self.q.as_ref());
         let response = self.client.execute(request).await?;
         response.empty(Self::decode_error)
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -204,13 +189,13 @@ impl crate::Client {
     /// Sends `GET /cookie-key`; see [`GetCookieKey`](crate::operations::GetCookieKey).
     pub fn get_cookie_key(&self) -> crate::operations::GetCookieKey {
         crate::operations::GetCookieKey {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /cookie-key` ([`Client::get_cookie_key`](crate::Client::get_cookie_key)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetCookieKey {
     client: crate::Client,
@@ -223,8 +208,8 @@ impl GetCookieKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/cookie-key");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/cookie-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -237,11 +222,8 @@ impl GetCookieKey {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -251,13 +233,13 @@ impl crate::Client {
     /// Sends `GET /public`; see [`GetPublic`](crate::operations::GetPublic).
     pub fn get_public(&self) -> crate::operations::GetPublic {
         crate::operations::GetPublic {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /public` ([`Client::get_public`](crate::Client::get_public)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetPublic {
     client: crate::Client,
@@ -270,8 +252,8 @@ impl GetPublic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/public");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/public");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -284,11 +266,8 @@ impl GetPublic {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -298,13 +277,13 @@ impl crate::Client {
     /// Sends `GET /optional`; see [`GetOptional`](crate::operations::GetOptional).
     pub fn get_optional(&self) -> crate::operations::GetOptional {
         crate::operations::GetOptional {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /optional` ([`Client::get_optional`](crate::Client::get_optional)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetOptional {
     client: crate::Client,
@@ -317,8 +296,8 @@ impl GetOptional {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/optional");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/optional");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -331,11 +310,8 @@ impl GetOptional {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -345,13 +321,13 @@ impl crate::Client {
     /// Sends `GET /both-keys`; see [`GetBothKeys`](crate::operations::GetBothKeys).
     pub fn get_both_keys(&self) -> crate::operations::GetBothKeys {
         crate::operations::GetBothKeys {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /both-keys` ([`Client::get_both_keys`](crate::Client::get_both_keys)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetBothKeys {
     client: crate::Client,
@@ -364,8 +340,8 @@ impl GetBothKeys {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/both-keys");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/both-keys");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -378,11 +354,8 @@ impl GetBothKeys {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -392,13 +365,13 @@ impl crate::Client {
     /// Sends `GET /key-or-basic`; see [`GetKeyOrBasic`](crate::operations::GetKeyOrBasic).
     pub fn get_key_or_basic(&self) -> crate::operations::GetKeyOrBasic {
         crate::operations::GetKeyOrBasic {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /key-or-basic` ([`Client::get_key_or_basic`](crate::Client::get_key_or_basic)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetKeyOrBasic {
     client: crate::Client,
@@ -411,8 +384,8 @@ impl GetKeyOrBasic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/key-or-basic");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/key-or-basic");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -425,11 +398,8 @@ impl GetKeyOrBasic {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
 
@@ -439,13 +409,13 @@ impl crate::Client {
     /// Sends `GET /digest`; see [`GetDigest`](crate::operations::GetDigest).
     pub fn get_digest(&self) -> crate::operations::GetDigest {
         crate::operations::GetDigest {
-            client: ::std::clone::Clone::clone(self),
+            client: self.clone(),
         }
     }
 }
 
 /// Request builder for `GET /digest` ([`Client::get_digest`](crate::Client::get_digest)).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct GetDigest {
     client: crate::Client,
@@ -458,8 +428,8 @@ impl GetDigest {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
-        let path = ::std::string::String::from("/digest");
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+        let path = String::from("/digest");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
                 ::reqwest::Method::GET,
@@ -472,10 +442,7 @@ impl GetDigest {
     }
 
     #[inline]
-    fn decode_error(
-        _status: u16,
-        _body: &[u8],
-    ) -> ::std::option::Option<::std::boxed::Box<dyn crate::ErrorDetails>> {
-        ::std::option::Option::None
+    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
+        None
     }
 }
