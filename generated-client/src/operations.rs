@@ -519,7 +519,7 @@ impl GetConnectorList {
         response.json(Self::decode_error)
     }
 
-    /// Streams every item of every page, fetching a page only when the stream needs it.
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
     ///
     /// Pages hold `limit` items (250 unless set), starting at `offset` (0 unless set). Every other parameter applies to each page. See [`Items`](crate::Items).
     #[inline]

@@ -1,12 +1,14 @@
 //! When to try a request again, and how long to wait first.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
 /// How the client retries: 429 (for every method, as the server did not
-/// process the request) after `Retry-After`; 502, 503, 504 and connection
+/// process the request) after `Retry-After`, a wait every other request of
+/// the client (and its clones) honours too while it lasts; 502, 503, 504 and connection
 /// failures (for idempotent methods only) after an exponential backoff with
 /// jitter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +95,34 @@ impl RetryPolicy {
         let half = ceiling / 2;
         let jitter_nanos = fastrand::u64(0..=half.as_nanos().min(u128::from(u64::MAX)) as u64);
         half + Duration::from_nanos(jitter_nanos)
+    }
+}
+
+/// Until when the server asked this client to wait: a 429's wait applies to
+/// every request of the client and its clones, not only to the one that got
+/// it, so one page of a concurrent stream slows the whole stream.
+#[derive(Debug, Default)]
+pub(crate) struct Pause(Mutex<Option<tokio::time::Instant>>);
+
+impl Pause {
+    /// Returns once no pause is in force (one may be extended while waiting).
+    pub(crate) async fn wait(&self) {
+        loop {
+            let until = *self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            match until {
+                Some(until) if until > tokio::time::Instant::now() => tokio::time::sleep_until(until).await,
+                _ => return,
+            }
+        }
+    }
+
+    /// Pauses every request for `wait` from now, unless a longer pause is in force.
+    pub(crate) fn extend(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut current = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if current.is_none_or(|current| current < until) {
+            *current = Some(until);
+        }
     }
 }
 

@@ -631,7 +631,7 @@ fn items(pagination: &Pagination) -> TokenStream {
     };
     let decode = page_decoding(pagination);
     let docs = doc(&format!(
-        "Streams every item of every page, fetching a page only when the stream needs it.\n\n\
+        "Streams every item of every page, fetching the next page while the caller uses this one.\n\n\
          {docs} Every other parameter applies to each page. See [`Items`](crate::Items)."
     ));
     // `#[inline]`, like the generic and `async` code it calls, leaves its

@@ -18,7 +18,7 @@ use crate::config::{self, Settings};
 use crate::error::Error;
 use crate::request::{Body, Request};
 use crate::response::{read_body, BodyError, RawResponse};
-use crate::retry::RetryPolicy;
+use crate::retry::{Pause, RetryPolicy};
 
 /// Time allowed to open a connection, unless configured otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,6 +47,8 @@ struct Inner {
     base_url: String,
     credentials: Credentials,
     retry: RetryPolicy,
+    /// The wait the last 429 asked for, shared by every request.
+    pause: Pause,
     max_response_bytes: u64,
     experimental: bool,
 }
@@ -139,6 +141,7 @@ impl Client {
         let mut attempt = 1;
         let mut replayed_after_401 = false;
         loop {
+            self.inner.pause.wait().await;
             let token = match tokens {
                 Some(tokens) => Some(tokens.token().await?),
                 None => None,
@@ -179,7 +182,13 @@ impl Client {
                 Some(wait) => {
                     let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
                     tracing::info!(parent: &span, wait_ms, "retrying");
-                    tokio::time::sleep(wait).await;
+                    match &outcome {
+                        // The server is rate limiting: every request waits, this one at the top of the loop.
+                        Ok(response) if response.status == StatusCode::TOO_MANY_REQUESTS => {
+                            self.inner.pause.extend(wait)
+                        }
+                        _ => tokio::time::sleep(wait).await,
+                    }
                     attempt += 1;
                 }
                 None => return outcome,
@@ -602,7 +611,15 @@ impl ClientBuilder {
         }
         let retry = self.retry.unwrap_or_default();
         let experimental = self.experimental;
-        let inner = Inner { http, base_url: api_root, credentials, retry, max_response_bytes, experimental };
+        let inner = Inner {
+            http,
+            base_url: api_root,
+            credentials,
+            retry,
+            pause: Pause::default(),
+            max_response_bytes,
+            experimental,
+        };
         Ok(Client { inner: Arc::new(inner) })
     }
 }

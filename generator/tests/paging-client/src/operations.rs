@@ -86,7 +86,7 @@ impl ListNumbered {
         response.json(Self::decode_error)
     }
 
-    /// Streams every item of every page, fetching a page only when the stream needs it.
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
     ///
     /// Pages hold `per_page` items (50 unless set), numbered by `page` from 1 (or the number set). Every other parameter applies to each page. See [`Items`](crate::Items).
     #[inline]
@@ -189,7 +189,7 @@ impl ListWrapped {
         response.json(Self::decode_error)
     }
 
-    /// Streams every item of every page, fetching a page only when the stream needs it.
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
     ///
     /// Pages hold `limit` items (2 unless set), starting at `offset` (0 unless set). Every other parameter applies to each page. See [`Items`](crate::Items).
     #[inline]
@@ -331,7 +331,7 @@ impl ListByNextUrl {
         response.json(Self::decode_error)
     }
 
-    /// Streams every item of every page, fetching a page only when the stream needs it.
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
     ///
     /// Each page's response names the next; `page_token` carries it. Every other parameter applies to each page. See [`Items`](crate::Items).
     #[inline]
@@ -424,7 +424,7 @@ impl ListByNextToken {
         response.json(Self::decode_error)
     }
 
-    /// Streams every item of every page, fetching a page only when the stream needs it.
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
     ///
     /// Each page's response names the next; `cursor` carries it. Every other parameter applies to each page. See [`Items`](crate::Items).
     #[inline]
@@ -512,7 +512,7 @@ impl ListLinked {
         response.json(Self::decode_error)
     }
 
-    /// Streams every item of every page, fetching a page only when the stream needs it.
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
     ///
     /// Each page's response names the next; `page_token` carries it. Every other parameter applies to each page. See [`Items`](crate::Items).
     #[inline]

@@ -73,16 +73,22 @@ pub(crate) fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> 
     })
 }
 
-/// Every item of a list operation, fetched a page at a time and only when
-/// the stream is polled past the items already fetched. At most one page is
-/// held in memory.
+/// Every item of a list operation, fetched a page at a time.
+///
+/// Nothing is fetched before the stream is first polled. Then, while the
+/// caller works through a page, the next one is already being fetched (on
+/// the Tokio runtime), so at most two pages are held in memory; call
+/// [`sequential`](Self::sequential) to fetch a page only once the one before
+/// it is used up, or [`concurrency`](Self::concurrency) to fetch several at
+/// once. Items always come in order.
 ///
 /// With `limit`/`offset` or page numbers, the stream ends after a short page
 /// or as soon as the offset reaches the total the server reported in
 /// `X-Total-Count`, so it never asks for a page past the end. With page
 /// tokens, it ends on a page that names no next page (or names the same
 /// one again). Filters and other parameters of the request apply to every
-/// page. Items come as `Result`s: an error ends the stream.
+/// page. Items come as `Result`s: an error is yielded after every item of
+/// the pages before it, and ends the stream.
 pub struct Items<T> {
     state: State<T>,
 }
@@ -93,15 +99,27 @@ enum State<T> {
         fetch: FetchPage<T>,
         first: Page,
         max_items: Option<u64>,
+        ahead: Ahead,
     },
     Running(BoxStream<'static, Result<T, Error>>),
     Spent,
 }
 
+/// How many pages are fetched before the stream needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ahead {
+    /// None: a page is fetched when the one before it is used up.
+    Nothing,
+    /// Up to this many pages at once (at least 1). More than one only once
+    /// the server reported the total, so that pages can be planned without
+    /// waiting for the one before.
+    Pages(usize),
+}
+
 impl<T: Send + 'static> Items<T> {
     #[allow(dead_code, reason = "used only by specs with paged lists")]
     pub(crate) fn new(fetch: FetchPage<T>, first: Page) -> Self {
-        Self { state: State::Ready { fetch, first, max_items: None } }
+        Self { state: State::Ready { fetch, first, max_items: None, ahead: Ahead::Pages(1) } }
     }
 
     /// Stops after `max_items` items, fetching no more pages than needed
@@ -112,61 +130,213 @@ impl<T: Send + 'static> Items<T> {
         }
         self
     }
+
+    /// Fetches a page only when the items before it are used up, rather than
+    /// one page ahead: no request is ever sent for a page the caller does not reach.
+    pub fn sequential(self) -> Self {
+        self.ahead(Ahead::Nothing)
+    }
+
+    /// Fetches up to `pages` pages at once (at least 1, the default) once the
+    /// first page reported the total (`X-Total-Count`), still yielding items in
+    /// order; up to `pages + 1` pages are then held in memory. Without a total,
+    /// or with page tokens, the next page is only known from the one before,
+    /// and the stream fetches one page ahead. A 429 from any page pauses every
+    /// request of the client for the wait it asks (see [`RetryPolicy`](crate::RetryPolicy)).
+    pub fn concurrency(self, pages: usize) -> Self {
+        self.ahead(Ahead::Pages(pages.max(1)))
+    }
+
+    fn ahead(mut self, new: Ahead) -> Self {
+        if let State::Ready { ahead, .. } = &mut self.state {
+            *ahead = new;
+        }
+        self
+    }
+}
+
+/// A page requested and not yet used: its fetch runs as a task on the
+/// runtime, so it progresses while the caller is busy; dropping it aborts
+/// the fetch.
+struct Requested<T> {
+    page: Page,
+    task: Option<tokio::task::JoinHandle<Result<Fetched<T>, Error>>>,
+    /// The fetch itself, when there is no runtime to run it on.
+    inline: Option<PageFuture<T>>,
+}
+
+impl<T: Send + 'static> Requested<T> {
+    fn start(fetch: &FetchPage<T>, page: Page) -> Self {
+        let future = fetch(page.clone());
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Self { page, task: Some(runtime.spawn(future)), inline: None },
+            Err(_) => Self { page, task: None, inline: Some(future) },
+        }
+    }
+
+    async fn fetched(mut self, fetch: &FetchPage<T>) -> Result<Fetched<T>, Error> {
+        if let Some(future) = self.inline.take() {
+            return future.await;
+        }
+        let Some(task) = self.task.as_mut() else {
+            return fetch(self.page.clone()).await;
+        };
+        match task.await {
+            Ok(fetched) => fetched,
+            Err(error) => match error.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                // Cancelled by the runtime shutting down: fetch it here instead.
+                Err(_) => fetch(self.page.clone()).await,
+            },
+        }
+    }
+}
+
+impl<T> Drop for Requested<T> {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
 }
 
 struct Cursor<T> {
     fetch: FetchPage<T>,
+    /// The next page to request, once it is known to exist.
     next: Option<Page>,
+    /// Pages requested and not yet used, oldest first.
+    requested: VecDeque<Requested<T>>,
+    /// Items of the page being used.
     buffer: VecDeque<T>,
+    /// Items still to yield under `max_items`.
     remaining: Option<u64>,
+    /// Items still to request under `max_items`: pages already requested
+    /// count as delivered in full.
+    unrequested: Option<u64>,
     /// `X-Total-Count` of the first page: later pages do not ask for it,
     /// so it is remembered to stop before a page past the end.
     total: Option<u64>,
+    ahead: Ahead,
+    /// The first page's number, to count the items before a numbered page.
+    first_number: Option<u64>,
 }
 
-fn start<T: Send + 'static>(
-    fetch: FetchPage<T>,
-    first: Page,
-    max_items: Option<u64>,
-) -> BoxStream<'static, Result<T, Error>> {
-    let cursor = Cursor { fetch, next: Some(first), buffer: VecDeque::new(), remaining: max_items, total: None };
-    stream::unfold(cursor, |mut cursor| async move {
-        loop {
-            if cursor.remaining == Some(0) {
-                return None;
-            }
-            if let Some(item) = cursor.buffer.pop_front() {
-                cursor.remaining = cursor.remaining.map(|left| left - 1);
-                return Some((Ok(item), cursor));
-            }
-            let mut page = cursor.next.take()?;
-            if let (Page::Offset { limit, .. }, Some(left)) = (&mut page, cursor.remaining) {
+impl<T: Send + 'static> Cursor<T> {
+    /// Requests pages while the window allows and the next one is known.
+    fn request_ahead(&mut self) {
+        let window = match self.ahead {
+            Ahead::Nothing if self.buffer.is_empty() => 1,
+            Ahead::Nothing => 0,
+            Ahead::Pages(pages) => pages,
+        };
+        while self.requested.len() < window && self.unrequested != Some(0) {
+            let Some(mut page) = self.next.take() else { return };
+            if let (Page::Offset { limit, .. }, Some(left)) = (&mut page, self.unrequested) {
                 *limit = (*limit).min(left);
             }
-            let fetched = match (cursor.fetch)(page.clone()).await {
-                Ok(fetched) => fetched,
-                Err(error) => return Some((Err(error), cursor)),
-            };
-            let total = fetched.total.or(cursor.total);
-            cursor.total = total;
-            let items = fetched.items;
-            let count = items.len() as u64;
-            cursor.next = match page {
-                Page::Offset { offset, limit, .. } => {
-                    let offset = offset + count;
-                    let more = count == limit && count > 0 && total.is_none_or(|total| offset < total);
-                    more.then_some(Page::Offset { offset, limit, count: false })
-                }
-                Page::Number { number, size } => {
-                    (count == size && count > 0).then_some(Page::Number { number: number + 1, size })
-                }
+            if let (Some(left), Page::Offset { limit: size, .. } | Page::Number { size, .. }) =
+                (self.unrequested, &page)
+            {
+                self.unrequested = Some(left.saturating_sub(*size));
+            }
+            // With a total, the next page is known before this one arrives;
+            // a short page then ends the stream and drops the pages after it.
+            self.next = self.total.and_then(|total| self.after(&page, None, total));
+            self.requested.push_back(Requested::start(&self.fetch, page));
+        }
+    }
+
+    /// The page after `page`, assuming it holds `count` items (all it asked
+    /// for when `None`), if the total says there is one.
+    fn after(&self, page: &Page, count: Option<u64>, total: u64) -> Option<Page> {
+        match *page {
+            Page::Offset { offset, limit, .. } => {
+                let offset = offset + count.unwrap_or(limit);
+                (offset < total).then_some(Page::Offset { offset, limit, count: false })
+            }
+            Page::Number { number, size } => {
+                let before = (number + 1 - self.first_number.unwrap_or(number)).saturating_mul(size);
+                (before < total).then_some(Page::Number { number: number + 1, size })
+            }
+            Page::Token(_) => None,
+        }
+    }
+
+    /// Takes in the page that arrived and decides what comes after it.
+    fn arrived(&mut self, page: Page, fetched: Fetched<T>) {
+        let total = fetched.total.or(self.total);
+        self.total = total;
+        let count = fetched.items.len() as u64;
+        if let (Page::Token(_), Some(left)) = (&page, self.unrequested) {
+            self.unrequested = Some(left.saturating_sub(count));
+        }
+        // A short page is the last; a token page is the last when it names no next one.
+        let last = match page {
+            Page::Offset { limit: size, .. } | Page::Number { size, .. } => count == 0 || count < size,
+            Page::Token(_) => false,
+        };
+        if last {
+            // The last page: whatever was requested after it is past the end.
+            self.requested.clear();
+            self.next = None;
+        } else if self.requested.is_empty() && self.next.is_none() {
+            self.next = match page {
+                Page::Offset { .. } | Page::Number { .. } => match total {
+                    Some(total) => self.after(&page, Some(count), total),
+                    None => self.after(&page, Some(count), u64::MAX),
+                },
                 // A token that repeats would ask for the same page forever.
                 Page::Token(previous) => fetched
                     .next_token
                     .filter(|next| !next.is_empty() && Some(next) != previous.as_ref())
                     .map(|next| Page::Token(Some(next))),
             };
-            cursor.buffer = items.into();
+        }
+        self.buffer = fetched.items.into();
+    }
+}
+
+fn start<T: Send + 'static>(
+    fetch: FetchPage<T>,
+    first: Page,
+    max_items: Option<u64>,
+    ahead: Ahead,
+) -> BoxStream<'static, Result<T, Error>> {
+    let first_number = match first {
+        Page::Number { number, .. } => Some(number),
+        _ => None,
+    };
+    let cursor = Cursor {
+        fetch,
+        next: Some(first),
+        requested: VecDeque::new(),
+        buffer: VecDeque::new(),
+        remaining: max_items,
+        unrequested: max_items,
+        total: None,
+        ahead,
+        first_number,
+    };
+    stream::unfold(cursor, |mut cursor| async move {
+        loop {
+            if cursor.remaining == Some(0) {
+                return None;
+            }
+            cursor.request_ahead();
+            if let Some(item) = cursor.buffer.pop_front() {
+                cursor.remaining = cursor.remaining.map(|left| left - 1);
+                return Some((Ok(item), cursor));
+            }
+            let requested = cursor.requested.pop_front()?;
+            let page = requested.page.clone();
+            match requested.fetched(&cursor.fetch).await {
+                Ok(fetched) => cursor.arrived(page, fetched),
+                Err(error) => {
+                    cursor.requested.clear();
+                    cursor.next = None;
+                    return Some((Err(error), cursor));
+                }
+            }
         }
     })
     .boxed()
@@ -178,7 +348,7 @@ impl<T: Send + 'static> Stream for Items<T> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         // The first poll starts the stream, so `max_items` can still be set before it.
         self.state = match std::mem::replace(&mut self.state, State::Spent) {
-            State::Ready { fetch, first, max_items } => State::Running(start(fetch, first, max_items)),
+            State::Ready { fetch, first, max_items, ahead } => State::Running(start(fetch, first, max_items, ahead)),
             running_or_spent => running_or_spent,
         };
         let State::Running(items) = &mut self.state else {
@@ -202,14 +372,14 @@ impl<T: Send + 'static> FusedStream for Items<T> {
 impl<T> fmt::Debug for Items<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.state {
-            State::Ready { first, max_items, .. } => {
+            State::Ready { first, max_items, ahead, .. } => {
                 let at = match first {
                     Page::Offset { offset, .. } => format!("offset {offset}"),
                     Page::Number { number, .. } => format!("page {number}"),
                     Page::Token(None) => "the first page".to_owned(),
                     Page::Token(Some(token)) => format!("page token {token:?}"),
                 };
-                format!("ready at {at} (max items {max_items:?})")
+                format!("ready at {at} (max items {max_items:?}, ahead {ahead:?})")
             }
             State::Running(_) => "running".to_owned(),
             State::Spent => "spent".to_owned(),
