@@ -199,8 +199,7 @@ fn operation_changes(report: &mut Report, subject: &str, old: &Operation, new: &
             }
         }
     }
-    for (name, param) in new_params.iter().filter(|(name, _)| !old_params.contains_key(*name)) {
-        let _ = name;
+    for (_, param) in new_params.iter().filter(|(name, _)| !old_params.contains_key(*name)) {
         let (level, kind) = if param.required { (Level::Breaking, "required") } else { (Level::Additive, "optional") };
         report.push(level, subject, format!("{kind} parameter `{}` added", param.wire_name));
     }

@@ -39,6 +39,33 @@ pub struct Api {
     pub tags: Vec<Tag>,
 }
 
+impl Api {
+    /// Which kinds of credentials the API's schemes take: they decide the
+    /// builder's methods, the environment variables and the guide's sections.
+    pub fn credentials(&self) -> Credentials {
+        let has = |wanted: fn(&SchemeKind) -> bool| self.security_schemes.iter().any(|scheme| wanted(&scheme.kind));
+        Credentials {
+            token: has(|kind| matches!(kind, SchemeKind::ClientCredentials { .. } | SchemeKind::Bearer)),
+            client_credentials: has(|kind| matches!(kind, SchemeKind::ClientCredentials { .. })),
+            basic: has(|kind| matches!(kind, SchemeKind::Basic)),
+            api_key: has(|kind| matches!(kind, SchemeKind::ApiKey { .. })),
+        }
+    }
+}
+
+/// The kinds of credentials an API takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credentials {
+    /// A bearer token: OAuth2 (any flow), OpenID Connect or `http bearer`.
+    pub token: bool,
+    /// OAuth2 client credentials, fetched by the client.
+    pub client_credentials: bool,
+    /// `http basic`.
+    pub basic: bool,
+    /// An API key in a header, the query or a cookie.
+    pub api_key: bool,
+}
+
 /// The cargo feature of the models no operation uses (and the models they use).
 pub const UNREFERENCED_FEATURE: &str = "unreferenced-models";
 

@@ -92,35 +92,31 @@ pub fn generate(source: &dyn SpecSource, root: &str) -> Result<Generated, SpecEr
 /// [`generate`] with explicit [`Options`].
 pub fn generate_with(source: &dyn SpecSource, root: &str, options: &Options) -> Result<Generated, SpecErrors> {
     let loaded = load::load_with(source, root, options.load)?;
-    std::thread::scope(|scope| {
-        let stages = std::thread::Builder::new()
-            .name("generator".to_owned())
-            .stack_size(STAGE_STACK_BYTES)
-            .spawn_scoped(scope, || generate_loaded(&loaded, options))
-            .expect("the OS can start a thread");
-        match stages.join() {
-            Ok(result) => result,
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    })
+    on_stage_thread(|| generate_loaded(&loaded, options))
 }
 
 /// The spec's API as the IR, as [`generate_with`] lowers it: for comparing
 /// two versions of a spec ([`diff`]).
 pub fn lower_spec(source: &dyn SpecSource, root: &str, options: &Options) -> Result<ir::Api, SpecErrors> {
     let loaded = load::load_with(source, root, options.load)?;
+    on_stage_thread(|| {
+        let parsed = parse::parse(&loaded)?;
+        let lowered = lower::lower(&parsed.spec, &loaded.source_map, &lower_options(options))?;
+        check::check(&lowered.api)?;
+        Ok(lowered.api)
+    })
+}
+
+/// Runs the stages after `load` on a thread with a stack of
+/// [`STAGE_STACK_BYTES`], passing on its result or its panic.
+fn on_stage_thread<T: Send>(stages: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {
-        let stages = std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("generator".to_owned())
             .stack_size(STAGE_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                let parsed = parse::parse(&loaded)?;
-                let lowered = lower::lower(&parsed.spec, &loaded.source_map, &lower_options(options))?;
-                check::check(&lowered.api)?;
-                Ok(lowered.api)
-            })
+            .spawn_scoped(scope, stages)
             .expect("the OS can start a thread");
-        match stages.join() {
+        match thread.join() {
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),
         }

@@ -116,28 +116,12 @@ pub(super) fn requirements(requirements: &[Requirement]) -> TokenStream {
     quote!(&[#(#alternatives),*])
 }
 
-/// What a crate's credentials are, to pick the methods and variables it has.
-struct Kinds {
-    token: bool,
-    client_credentials: bool,
-    basic: bool,
-}
-
-fn kinds(api: &Api) -> Kinds {
-    let has = |wanted: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|scheme| wanted(&scheme.kind));
-    Kinds {
-        token: has(|kind| matches!(kind, SchemeKind::ClientCredentials { .. } | SchemeKind::Bearer)),
-        client_credentials: has(|kind| matches!(kind, SchemeKind::ClientCredentials { .. })),
-        basic: has(|kind| matches!(kind, SchemeKind::Basic)),
-    }
-}
-
 /// One public constant per variable the crate reads, and the table the
 /// runtime reads them through.
 fn env_names(api: &Api) -> TokenStream {
     let settings = &api.settings;
     let prefix = &settings.env_prefix;
-    let kinds = kinds(api);
+    let kinds = api.credentials();
     let mut constants = Vec::new();
     let mut constant = |name: &str, what: &str| -> TokenStream {
         let variable = format!("{prefix}{name}");
@@ -212,7 +196,7 @@ fn env_names(api: &Api) -> TokenStream {
 /// `Client::new` for the common case: a base URL and a bearer token, or a
 /// base URL alone for an API without credentials.
 fn client_new(api: &Api) -> TokenStream {
-    if kinds(api).token {
+    if api.credentials().token {
         quote! {
             impl crate::Client {
                 /// A client for the API at `base_url` that sends `token` as its bearer token.
@@ -244,7 +228,7 @@ fn client_new(api: &Api) -> TokenStream {
 /// Bearer tokens: given, from a source, or (with a client credentials
 /// scheme) fetched with a client id and secret.
 fn token_methods(api: &Api) -> TokenStream {
-    let kinds = kinds(api);
+    let kinds = api.credentials();
     if !kinds.token {
         return TokenStream::new();
     }
@@ -304,7 +288,7 @@ fn token_methods(api: &Api) -> TokenStream {
 }
 
 fn basic_method(api: &Api) -> TokenStream {
-    if !kinds(api).basic {
+    if !api.credentials().basic {
         return TokenStream::new();
     }
     quote! {

@@ -149,17 +149,17 @@ fn with_variable_names(text: &str, api: &Api) -> String {
 /// A `<!-- generated: NAME -->` section of the guide, written from the spec.
 fn guide_section(api: &Api, name: &str) -> String {
     let prefix = &api.settings.env_prefix;
-    let kinds = |wanted: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|scheme| wanted(&scheme.kind));
+    let credentials = api.credentials();
     match name {
         "environment" => {
             let mut lines = vec![format!("   - `{prefix}{}`: the base URL;", api.settings.base_url_var)];
-            if kinds(|kind| matches!(kind, SchemeKind::ClientCredentials { .. })) {
+            if credentials.client_credentials {
                 lines.push(format!("   - `{prefix}CLIENT_ID` and `{prefix}CLIENT_SECRET`: OAuth2 client credentials;"));
             }
-            if kinds(|kind| matches!(kind, SchemeKind::ClientCredentials { .. } | SchemeKind::Bearer)) {
+            if credentials.token {
                 lines.push(format!("   - `{prefix}ACCESS_TOKEN`: a bearer token obtained elsewhere;"));
             }
-            if kinds(|kind| matches!(kind, SchemeKind::Basic)) {
+            if credentials.basic {
                 lines.push(format!("   - `{prefix}USERNAME` and `{prefix}PASSWORD`: HTTP basic credentials;"));
             }
             for scheme in &api.security_schemes {

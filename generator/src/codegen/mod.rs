@@ -180,14 +180,13 @@ impl<'a> Methods<'a> {
 
     /// A fact about the API the guide's `#fact` conditions name.
     fn has_fact(&self, fact: &str) -> bool {
-        use crate::ir::SchemeKind;
         let api = self.api;
-        let scheme = |wanted: fn(&SchemeKind) -> bool| api.security_schemes.iter().any(|s| wanted(&s.kind));
+        let credentials = api.credentials();
         match fact {
-            "client-credentials" => scheme(|kind| matches!(kind, SchemeKind::ClientCredentials { .. })),
-            "token" => scheme(|kind| matches!(kind, SchemeKind::ClientCredentials { .. } | SchemeKind::Bearer)),
-            "basic" => scheme(|kind| matches!(kind, SchemeKind::Basic)),
-            "api-key" => scheme(|kind| matches!(kind, SchemeKind::ApiKey { .. })),
+            "client-credentials" => credentials.client_credentials,
+            "token" => credentials.token,
+            "basic" => credentials.basic,
+            "api-key" => credentials.api_key,
             "credentials" => !api.security_schemes.is_empty(),
             "sailpoint" => api.settings.sailpoint.is_some(),
             "paging" => api.operations.iter().any(|operation| operation.pagination.is_some()),
