@@ -58,9 +58,14 @@ impl GetConnector {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::ConnectorDetail>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::ConnectorDetail> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -74,8 +79,7 @@ impl GetConnector {
             )
             .accept("application/json");
         let request = request.query_opt("locale", self.locale.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -173,7 +177,14 @@ impl DeleteCustomConnector {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -186,8 +197,7 @@ impl DeleteCustomConnector {
                 path,
             )
             .accept("application/json");
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -314,9 +324,14 @@ impl UpdateConnector {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::ConnectorDetail>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::ConnectorDetail> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -330,8 +345,7 @@ impl UpdateConnector {
             )
             .accept("application/json");
         let request = request.json("application/json-patch+json", &self.body)?;
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -500,9 +514,14 @@ impl GetConnectorList {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<models::V3ConnectorDto>>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<Vec<models::V3ConnectorDto>> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/connectors");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -515,8 +534,7 @@ impl GetConnectorList {
         let request = request.query_opt("offset", self.offset.as_ref());
         let request = request.query_opt("count", self.count.as_ref());
         let request = request.query_opt("locale", self.locale.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     /// Streams every item of every page, fetching the next page while the caller uses this one.
@@ -543,10 +561,8 @@ impl GetConnectorList {
                     request.count = Some(true);
                 }
             }
-            Box::pin(async move {
-                let response = request.send().await?;
-                Ok(crate::paginate::Fetched::from_list(response))
-            })
+
+            crate::paginate::page(request.send(), crate::paginate::Fetched::from_list)
         };
         crate::Items::new(Box::new(fetch), first)
     }
@@ -652,9 +668,14 @@ impl CreateCustomConnector {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::V3ConnectorDto>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::V3ConnectorDto> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/connectors");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -663,8 +684,7 @@ impl CreateCustomConnector {
             )
             .accept("application/json");
         let request = request.json("application/json", &self.body)?;
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -780,7 +800,14 @@ impl GetConnectorSourceConfig {
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<String> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -793,8 +820,7 @@ impl GetConnectorSourceConfig {
                 path,
             )
             .accept("application/xml, application/json;q=0.9");
-        let response = self.client.execute(request).await?;
-        response.text(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -921,9 +947,14 @@ impl PutConnectorSourceConfig {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::UpdateDetail>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -942,8 +973,7 @@ impl PutConnectorSourceConfig {
             form.file("file", value)
         };
         let request = request.multipart(form);
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -1070,7 +1100,14 @@ impl GetConnectorTranslations {
     /// Sends the request and returns the `text/plain` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<String> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -1090,8 +1127,7 @@ impl GetConnectorTranslations {
                 path,
             )
             .accept("text/plain, application/json;q=0.9");
-        let response = self.client.execute(request).await?;
-        response.text(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -1229,9 +1265,14 @@ impl PutConnectorTranslations {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::UpdateDetail>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -1257,8 +1298,7 @@ impl PutConnectorTranslations {
             form.file("file", value)
         };
         let request = request.multipart(form);
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -1374,7 +1414,14 @@ impl GetConnectorSourceTemplate {
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<String> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -1387,8 +1434,7 @@ impl GetConnectorSourceTemplate {
                 path,
             )
             .accept("application/xml, application/json;q=0.9");
-        let response = self.client.execute(request).await?;
-        response.text(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -1515,9 +1561,14 @@ impl PutConnectorSourceTemplate {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::UpdateDetail>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -1536,8 +1587,7 @@ impl PutConnectorSourceTemplate {
             form.file("file", value)
         };
         let request = request.multipart(form);
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -1653,7 +1703,14 @@ impl GetConnectorCorrelationConfig {
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<String> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -1666,8 +1723,7 @@ impl GetConnectorCorrelationConfig {
                 path,
             )
             .accept("application/xml, application/json;q=0.9");
-        let response = self.client.execute(request).await?;
-        response.text(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -1794,9 +1850,14 @@ impl PutConnectorCorrelationConfig {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::UpdateDetail>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "scriptName",
@@ -1815,8 +1876,7 @@ impl PutConnectorCorrelationConfig {
             form.file("file", value)
         };
         let request = request.multipart(form);
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]

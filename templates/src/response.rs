@@ -1,5 +1,8 @@
 //! Successful responses: status, headers and the typed body.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -50,6 +53,9 @@ impl<T> Response<T> {
         (self.status, self.headers, self.body)
     }
 }
+
+/// What an operation's `send()` returns: `.await` it for the response.
+pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<Response<T>, Error>> + Send>>;
 
 /// Decodes the body of an error status as the model the spec declares for it.
 pub(crate) type ErrorDecoder = fn(u16, &[u8]) -> Option<Box<dyn ErrorDetails>>;

@@ -260,7 +260,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         #models
         pub use paginate::Items;
         pub use request::{FilePart, Upload};
-        pub use response::Response;
+        pub use response::{Response, ResponseFuture};
         pub use retry::RetryPolicy;
     }
 }

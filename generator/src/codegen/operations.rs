@@ -449,17 +449,25 @@ fn send(operation: &Operation) -> TokenStream {
     let docs = doc(&format!(
         "{returns_doc}\n\nA status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body."
     ));
+    // `send` is not `async`: the runtime's one generic future sends every
+    // operation's request, which costs the compiler far less than a future
+    // of its own per operation.
     quote! {
         #docs
-        pub async fn send(self) -> Result<crate::Response<#returns>, crate::Error> {
+        pub fn send(self) -> crate::ResponseFuture<#returns> {
+            let client = self.client.clone();
+            client.dispatch(self.into_request(), |response| #decode)
+        }
+
+        /// The request [`send`](Self::send) sends.
+        fn into_request(self) -> Result<crate::request::Request, crate::Error> {
             #path
             let request = crate::request::Request::new(Self::OPERATION_ID, ::reqwest::Method::#http_method, path)
                 .accept(#accept)#security;
             #experimental
             #( #params )*
             #body
-            let response = self.client.execute(request).await?;
-            #decode
+            Ok(request)
         }
     }
 }
@@ -645,10 +653,7 @@ fn items(pagination: &Pagination) -> TokenStream {
             let fetch = move |page: crate::paginate::Page| -> crate::paginate::PageFuture<#item> {
                 let mut request = self.clone();
                 #set_page
-                Box::pin(async move {
-                    let response = request.send().await?;
-                    #decode
-                })
+                crate::paginate::page(request.send(), #decode)
             };
             crate::Items::new(Box::new(fetch), first)
         }
@@ -681,12 +686,12 @@ fn write_number(param: &PageParam, value: TokenStream) -> TokenStream {
     write(param, quote!(#ty::try_from(#value).unwrap_or(#ty::MAX)))
 }
 
-/// From a page's `response`: its items, the total and the next token.
+/// The function that makes a page's `response` its items, the total and the next token.
 fn page_decoding(pagination: &Pagination) -> TokenStream {
     if let (ItemsAt::Body, PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. }) =
         (&pagination.items, &pagination.style)
     {
-        return quote!(Ok(crate::paginate::Fetched::from_list(response)));
+        return quote!(crate::paginate::Fetched::from_list);
     }
     let next_token = match &pagination.style {
         PageStyle::Cursor { token, next } => {
@@ -716,10 +721,12 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
         }
     };
     quote! {
-        let total = response.total_count();
-        let next_token = #next_token;
-        let body = response.into_body();
-        Ok(crate::paginate::Fetched { items: #items, total, next_token })
+        |response| {
+            let total = response.total_count();
+            let next_token = #next_token;
+            let body = response.into_body();
+            crate::paginate::Fetched { items: #items, total, next_token }
+        }
     }
 }
 

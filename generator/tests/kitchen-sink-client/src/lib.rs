@@ -29,5 +29,5 @@ pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use models::*;
 pub use paginate::Items;
 pub use request::{FilePart, Upload};
-pub use response::Response;
+pub use response::{Response, ResponseFuture};
 pub use retry::RetryPolicy;

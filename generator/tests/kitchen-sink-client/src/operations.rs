@@ -40,9 +40,14 @@ impl PostForms {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::PostFormsResponse>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::PostFormsResponse> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/forms");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -74,8 +79,7 @@ impl PostForms {
                     ],
                 )?
         };
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -115,7 +119,14 @@ impl DownloadFile {
     /// Sends the request and returns the body (`application/pdf`) as bytes.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<::bytes::Bytes>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<::bytes::Bytes> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.bytes(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let file_id_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "fileId",
@@ -128,8 +139,7 @@ impl DownloadFile {
                 path,
             )
             .accept("application/pdf");
-        let response = self.client.execute(request).await?;
-        response.bytes(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -234,7 +244,14 @@ impl UploadFile {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let file_id_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "fileId",
@@ -263,8 +280,7 @@ impl UploadFile {
             let body = self.body;
             request.upload("application/octet-stream", body)
         };
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -312,7 +328,14 @@ impl PostNote {
     /// Sends the request and returns the `text/plain` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<String> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/notes");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -324,8 +347,7 @@ impl PostNote {
             Some(body) => request.text("text/plain", body),
             None => request,
         };
-        let response = self.client.execute(request).await?;
-        response.text(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -483,7 +505,14 @@ impl Search {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<Vec<String>>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<Vec<String>> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/search");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -529,8 +558,7 @@ impl Search {
         let request = request.query_opt("set_limit", self.set_limit.as_ref());
         let request = request.query_opt("limit", self.limit2.as_ref());
         let request = request.query_opt("send", self.send2.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -562,9 +590,32 @@ impl StartJob {
     /// Sends the request and decodes the body its status declares, as a [`StartJobSuccess`].
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::operations::StartJobSuccess>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<crate::operations::StartJobSuccess> {
+        let client = self.client.clone();
+        client
+            .dispatch(
+                self.into_request(),
+                |response| {
+                    response
+                        .by_status(
+                            Self::decode_error,
+                            |body| {
+                                Ok(
+                                    match body.status() {
+                                        200 => StartJobSuccess::Ok(body.json()?),
+                                        202 => StartJobSuccess::Accepted(body.json()?),
+                                        204 => StartJobSuccess::NoContent,
+                                        _ => StartJobSuccess::Ok(body.json()?),
+                                    },
+                                )
+                            },
+                        )
+                },
+            )
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/jobs");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -572,21 +623,7 @@ impl StartJob {
                 path,
             )
             .accept("application/json");
-        let response = self.client.execute(request).await?;
-        response
-            .by_status(
-                Self::decode_error,
-                |body| {
-                    Ok(
-                        match body.status() {
-                            200 => StartJobSuccess::Ok(body.json()?),
-                            202 => StartJobSuccess::Accepted(body.json()?),
-                            204 => StartJobSuccess::NoContent,
-                            _ => StartJobSuccess::Ok(body.json()?),
-                        },
-                    )
-                },
-            )
+        Ok(request)
     }
 
     #[inline]
@@ -660,7 +697,14 @@ impl DeleteBatch {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let ids_segment = crate::request::path_segment(
             Self::OPERATION_ID,
             "ids",
@@ -673,8 +717,7 @@ impl DeleteBatch {
                 path,
             )
             .accept("application/json");
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -706,7 +749,14 @@ impl Execute2 {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/execute");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -714,8 +764,7 @@ impl Execute2 {
                 path,
             )
             .accept("application/json");
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]

@@ -17,7 +17,7 @@ use crate::auth::{SecurityScheme, StaticToken, TokenCache, TokenSource, TokenUrl
 use crate::config::{self, Settings};
 use crate::error::Error;
 use crate::request::{Body, Request};
-use crate::response::{read_body, BodyError, RawResponse};
+use crate::response::{read_body, BodyError, RawResponse, Response, ResponseFuture};
 use crate::retry::{Pause, RetryPolicy};
 
 /// Time allowed to open a connection, unless configured otherwise.
@@ -194,6 +194,18 @@ impl Client {
                 None => return outcome,
             }
         }
+    }
+
+    /// Sends an operation's request, once built, and decodes its response
+    /// with `decode`. Operations call this rather than being `async`
+    /// themselves: one generic future here costs the compiler far less than
+    /// one per operation.
+    pub(crate) fn dispatch<T: Send + 'static>(
+        self,
+        request: Result<Request, Error>,
+        decode: fn(RawResponse) -> Result<Response<T>, Error>,
+    ) -> ResponseFuture<T> {
+        Box::pin(async move { decode(self.execute(request?).await?) })
     }
 
     fn url(&self, request: &Request) -> Result<Url, Error> {

@@ -69,9 +69,14 @@ impl ListNumbered {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<models::Thing>>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/numbered");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -82,8 +87,7 @@ impl ListNumbered {
         let request = request.query_opt("page", self.page.as_ref());
         let request = request.query_opt("per_page", self.per_page.as_ref());
         let request = request.query_opt("q", self.q.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     /// Streams every item of every page, fetching the next page while the caller uses this one.
@@ -106,10 +110,8 @@ impl ListNumbered {
                 request.page = Some(i64::try_from(number).unwrap_or(i64::MAX));
                 request.per_page = Some(i64::try_from(size).unwrap_or(i64::MAX));
             }
-            Box::pin(async move {
-                let response = request.send().await?;
-                Ok(crate::paginate::Fetched::from_list(response))
-            })
+
+            crate::paginate::page(request.send(), crate::paginate::Fetched::from_list)
         };
         crate::Items::new(Box::new(fetch), first)
     }
@@ -173,9 +175,14 @@ impl ListWrapped {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::ListWrappedResponse>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::ListWrappedResponse> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/wrapped");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -185,8 +192,7 @@ impl ListWrapped {
             .accept("application/json");
         let request = request.query_opt("limit", self.limit.as_ref());
         let request = request.query_opt("offset", self.offset.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     /// Streams every item of every page, fetching the next page while the caller uses this one.
@@ -211,17 +217,20 @@ impl ListWrapped {
                 request.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
                 let _ = count;
             }
-            Box::pin(async move {
-                let response = request.send().await?;
-                let total = response.total_count();
-                let next_token = None;
-                let body = response.into_body();
-                Ok(crate::paginate::Fetched {
-                    items: body.things.unwrap_or_default(),
-                    total,
-                    next_token,
-                })
-            })
+
+            crate::paginate::page(
+                request.send(),
+                |response| {
+                    let total = response.total_count();
+                    let next_token = None;
+                    let body = response.into_body();
+                    crate::paginate::Fetched {
+                        items: body.things.unwrap_or_default(),
+                        total,
+                        next_token,
+                    }
+                },
+            )
         };
         crate::Items::new(Box::new(fetch), first)
     }
@@ -313,9 +322,14 @@ impl ListByNextUrl {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::ListByNextUrlResponse>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::ListByNextUrlResponse> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/next-url");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -327,8 +341,7 @@ impl ListByNextUrl {
         let request = request.query_opt("Page", self.page.as_ref());
         let request = request.query_opt("PageToken", self.page_token.as_ref());
         let request = request.query_opt("Status", self.status.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     /// Streams every item of every page, fetching the next page while the caller uses this one.
@@ -344,22 +357,28 @@ impl ListByNextUrl {
             if let crate::paginate::Page::Token(Some(token)) = page {
                 request.page_token = Some(token);
             }
-            Box::pin(async move {
-                let response = request.send().await?;
-                let total = response.total_count();
-                let next_token = (response.body())
-                    .meta
-                    .as_ref()
-                    .and_then(|value| value.next_page_url.as_ref())
-                    .cloned()
-                    .and_then(|url| crate::paginate::token_in_url(&url, "PageToken"));
-                let body = response.into_body();
-                Ok(crate::paginate::Fetched {
-                    items: body.calls.unwrap_or_default(),
-                    total,
-                    next_token,
-                })
-            })
+
+            crate::paginate::page(
+                request.send(),
+                |response| {
+                    let total = response.total_count();
+                    let next_token = (response.body())
+                        .meta
+                        .as_ref()
+                        .and_then(|value| value.next_page_url.as_ref())
+                        .cloned()
+                        .and_then(|url| crate::paginate::token_in_url(
+                            &url,
+                            "PageToken",
+                        ));
+                    let body = response.into_body();
+                    crate::paginate::Fetched {
+                        items: body.calls.unwrap_or_default(),
+                        total,
+                        next_token,
+                    }
+                },
+            )
         };
         crate::Items::new(Box::new(fetch), first)
     }
@@ -409,9 +428,14 @@ impl ListByNextToken {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<models::ListByNextTokenResponse>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<models::ListByNextTokenResponse> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/next-token");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -420,8 +444,7 @@ impl ListByNextToken {
             )
             .accept("application/json");
         let request = request.query_opt("cursor", self.cursor.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     /// Streams every item of every page, fetching the next page while the caller uses this one.
@@ -437,17 +460,20 @@ impl ListByNextToken {
             if let crate::paginate::Page::Token(Some(token)) = page {
                 request.cursor = Some(token);
             }
-            Box::pin(async move {
-                let response = request.send().await?;
-                let total = response.total_count();
-                let next_token = (response.body()).next_cursor.as_ref().cloned();
-                let body = response.into_body();
-                Ok(crate::paginate::Fetched {
-                    items: body.data,
-                    total,
-                    next_token,
-                })
-            })
+
+            crate::paginate::page(
+                request.send(),
+                |response| {
+                    let total = response.total_count();
+                    let next_token = (response.body()).next_cursor.as_ref().cloned();
+                    let body = response.into_body();
+                    crate::paginate::Fetched {
+                        items: body.data,
+                        total,
+                        next_token,
+                    }
+                },
+            )
         };
         crate::Items::new(Box::new(fetch), first)
     }
@@ -497,9 +523,14 @@ impl ListLinked {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<models::Thing>>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/linked");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -508,8 +539,7 @@ impl ListLinked {
             )
             .accept("application/json");
         let request = request.query_opt("page_token", self.page_token.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     /// Streams every item of every page, fetching the next page while the caller uses this one.
@@ -525,18 +555,24 @@ impl ListLinked {
             if let crate::paginate::Page::Token(Some(token)) = page {
                 request.page_token = Some(token);
             }
-            Box::pin(async move {
-                let response = request.send().await?;
-                let total = response.total_count();
-                let next_token = crate::paginate::next_link(response.headers())
-                    .and_then(|url| crate::paginate::token_in_url(&url, "page_token"));
-                let body = response.into_body();
-                Ok(crate::paginate::Fetched {
-                    items: body,
-                    total,
-                    next_token,
-                })
-            })
+
+            crate::paginate::page(
+                request.send(),
+                |response| {
+                    let total = response.total_count();
+                    let next_token = crate::paginate::next_link(response.headers())
+                        .and_then(|url| crate::paginate::token_in_url(
+                            &url,
+                            "page_token",
+                        ));
+                    let body = response.into_body();
+                    crate::paginate::Fetched {
+                        items: body,
+                        total,
+                        next_token,
+                    }
+                },
+            )
         };
         crate::Items::new(Box::new(fetch), first)
     }
@@ -600,9 +636,14 @@ impl ListGuessed {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<models::Thing>>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/guessed");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -612,8 +653,7 @@ impl ListGuessed {
             .accept("application/json");
         let request = request.query_opt("page", self.page.as_ref());
         let request = request.query_opt("size", self.size.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -675,9 +715,14 @@ impl ListVetoed {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<models::Thing>>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/vetoed");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -687,8 +732,7 @@ impl ListVetoed {
             .accept("application/json");
         let request = request.query_opt("limit", self.limit.as_ref());
         let request = request.query_opt("offset", self.offset.as_ref());
-        let response = self.client.execute(request).await?;
-        response.json(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]

@@ -49,6 +49,15 @@ impl<T> Fetched<T> {
     }
 }
 
+/// The future of a page: the response of its request, made a page by `page_of`.
+#[allow(dead_code, reason = "used only by specs with paged lists")]
+pub(crate) fn page<B: Send + 'static, T: Send + 'static>(
+    response: crate::ResponseFuture<B>,
+    page_of: fn(crate::Response<B>) -> Fetched<T>,
+) -> PageFuture<T> {
+    Box::pin(async move { Ok(page_of(response.await?)) })
+}
+
 /// The value of the query parameter `name` in a next-page URL, absolute or
 /// relative (`/2010-04-01/Calls.json?PageToken=PA1`).
 #[allow(dead_code, reason = "used only by specs whose responses link the next page")]

@@ -28,5 +28,5 @@ pub use error::{ApiError, AuthError, DecodeError, Error, ErrorDetails};
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use paginate::Items;
 pub use request::{FilePart, Upload};
-pub use response::Response;
+pub use response::{Response, ResponseFuture};
 pub use retry::RetryPolicy;

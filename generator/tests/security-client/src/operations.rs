@@ -26,7 +26,14 @@ impl GetDefault {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/default");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -34,8 +41,7 @@ impl GetDefault {
                 path,
             )
             .accept("application/json");
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -67,7 +73,14 @@ impl GetBasic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/basic");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -76,8 +89,7 @@ impl GetBasic {
             )
             .accept("application/json")
             .security(&[&[2]]);
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -109,7 +121,14 @@ impl GetHeaderKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/header-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -118,8 +137,7 @@ impl GetHeaderKey {
             )
             .accept("application/json")
             .security(&[&[3]]);
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -165,7 +183,14 @@ impl GetQueryKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/query-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -175,8 +200,7 @@ impl GetQueryKey {
             .accept("application/json")
             .security(&[&[4]]);
         let request = request.query_opt("q", self.q.as_ref());
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -208,7 +232,14 @@ impl GetCookieKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/cookie-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -217,8 +248,7 @@ impl GetCookieKey {
             )
             .accept("application/json")
             .security(&[&[5]]);
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -252,7 +282,14 @@ impl GetPublic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/public");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -261,8 +298,7 @@ impl GetPublic {
             )
             .accept("application/json")
             .security(&[]);
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -296,7 +332,14 @@ impl GetOptional {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/optional");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -305,8 +348,7 @@ impl GetOptional {
             )
             .accept("application/json")
             .security(&[&[], &[3]]);
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -340,7 +382,14 @@ impl GetBothKeys {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/both-keys");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -349,8 +398,7 @@ impl GetBothKeys {
             )
             .accept("application/json")
             .security(&[&[3, 4]]);
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -384,7 +432,14 @@ impl GetKeyOrBasic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/key-or-basic");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -393,8 +448,7 @@ impl GetKeyOrBasic {
             )
             .accept("application/json")
             .security(&[&[3], &[2]]);
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
@@ -428,7 +482,14 @@ impl GetDigest {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
+    pub fn send(self) -> crate::ResponseFuture<()> {
+        let client = self.client.clone();
+        client
+            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/digest");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
@@ -437,8 +498,7 @@ impl GetDigest {
             )
             .accept("application/json")
             .security(&[]);
-        let response = self.client.execute(request).await?;
-        response.empty(Self::decode_error)
+        Ok(request)
     }
 
     #[inline]
