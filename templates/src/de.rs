@@ -81,12 +81,11 @@ macro_rules! deserialize_object {
                     ) -> ::std::result::Result<$model, __A::Error> {
                         $( let mut $field = ::std::option::Option::None; )*
                         while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
+                            // One `?` for all arms: each `?` is code the compiler checks.
                             match key.as_str() {
-                                $( $wire => $field = ::std::option::Option::Some(map.next_value()?), )*
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
+                                $( $wire => $crate::de::next_value(&mut map, &mut $field), )*
+                                _ => $crate::de::skip_value(&mut map),
+                            }?;
                         }
                         ::std::result::Result::Ok($model {
                             $( $field: $crate::de::deserialize_object!(@finish $kind $field $wire), )*
@@ -103,8 +102,30 @@ macro_rules! deserialize_object {
         $field.flatten()
     };
     (@finish required $field:ident $wire:literal) => {
-        $field.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field($wire))?
+        $crate::de::required($field, $wire)?
     };
+}
+
+/// Decodes the value of a property into its field's slot (the last one wins).
+#[allow(dead_code, reason = "used only by specs with object models")]
+pub(crate) fn next_value<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a property the model does not have.
+#[allow(dead_code, reason = "used only by specs with object models")]
+pub(crate) fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
+
+/// A required property's value, or the error that it is missing.
+#[allow(dead_code, reason = "used only by specs with object models")]
+pub(crate) fn required<T, E: serde::de::Error>(value: Option<T>, wire: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(wire))
 }
 
 #[allow(unused_imports, reason = "used only by specs with object models")]
