@@ -58,6 +58,7 @@ impl GetConnector {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::ConnectorDetail> {
         let client = self.client.clone();
         client
@@ -65,6 +66,7 @@ impl GetConnector {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -85,20 +87,14 @@ impl GetConnector {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => GetConnectorError::BadRequest(::serde_json::from_slice(body).ok()?),
-            401 => GetConnectorError::Unauthorized(::serde_json::from_slice(body).ok()?),
-            403 => GetConnectorError::Forbidden(::serde_json::from_slice(body).ok()?),
-            404 => GetConnectorError::NotFound(::serde_json::from_slice(body).ok()?),
-            429 => {
-                GetConnectorError::TooManyRequests(::serde_json::from_slice(body).ok()?)
-            }
-            500 => {
-                GetConnectorError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            _ => return None,
-        };
+            400 => crate::de::json(body).map(GetConnectorError::BadRequest),
+            401 => crate::de::json(body).map(GetConnectorError::Unauthorized),
+            403 => crate::de::json(body).map(GetConnectorError::Forbidden),
+            404 => crate::de::json(body).map(GetConnectorError::NotFound),
+            429 => crate::de::json(body).map(GetConnectorError::TooManyRequests),
+            500 => crate::de::json(body).map(GetConnectorError::InternalServerError),
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -177,6 +173,7 @@ impl DeleteCustomConnector {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -184,6 +181,7 @@ impl DeleteCustomConnector {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -203,38 +201,17 @@ impl DeleteCustomConnector {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                DeleteCustomConnectorError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            401 => {
-                DeleteCustomConnectorError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            403 => {
-                DeleteCustomConnectorError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            404 => {
-                DeleteCustomConnectorError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            429 => {
-                DeleteCustomConnectorError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            400 => crate::de::json(body).map(DeleteCustomConnectorError::BadRequest),
+            401 => crate::de::json(body).map(DeleteCustomConnectorError::Unauthorized),
+            403 => crate::de::json(body).map(DeleteCustomConnectorError::Forbidden),
+            404 => crate::de::json(body).map(DeleteCustomConnectorError::NotFound),
+            429 => crate::de::json(body).map(DeleteCustomConnectorError::TooManyRequests),
             500 => {
-                DeleteCustomConnectorError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(DeleteCustomConnectorError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -324,6 +301,7 @@ impl UpdateConnector {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::ConnectorDetail> {
         let client = self.client.clone();
         client
@@ -331,6 +309,7 @@ impl UpdateConnector {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -351,24 +330,14 @@ impl UpdateConnector {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => UpdateConnectorError::BadRequest(::serde_json::from_slice(body).ok()?),
-            401 => {
-                UpdateConnectorError::Unauthorized(::serde_json::from_slice(body).ok()?)
-            }
-            403 => UpdateConnectorError::Forbidden(::serde_json::from_slice(body).ok()?),
-            404 => UpdateConnectorError::NotFound(::serde_json::from_slice(body).ok()?),
-            429 => {
-                UpdateConnectorError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            500 => {
-                UpdateConnectorError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            _ => return None,
-        };
+            400 => crate::de::json(body).map(UpdateConnectorError::BadRequest),
+            401 => crate::de::json(body).map(UpdateConnectorError::Unauthorized),
+            403 => crate::de::json(body).map(UpdateConnectorError::Forbidden),
+            404 => crate::de::json(body).map(UpdateConnectorError::NotFound),
+            429 => crate::de::json(body).map(UpdateConnectorError::TooManyRequests),
+            500 => crate::de::json(body).map(UpdateConnectorError::InternalServerError),
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -514,6 +483,7 @@ impl GetConnectorList {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::V3ConnectorDto>> {
         let client = self.client.clone();
         client
@@ -521,6 +491,7 @@ impl GetConnectorList {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/connectors");
         let request = crate::request::Request::new(
@@ -570,26 +541,14 @@ impl GetConnectorList {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                GetConnectorListError::BadRequest(::serde_json::from_slice(body).ok()?)
-            }
-            401 => {
-                GetConnectorListError::Unauthorized(::serde_json::from_slice(body).ok()?)
-            }
-            403 => GetConnectorListError::Forbidden(::serde_json::from_slice(body).ok()?),
-            404 => GetConnectorListError::NotFound(::serde_json::from_slice(body).ok()?),
-            429 => {
-                GetConnectorListError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            500 => {
-                GetConnectorListError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            _ => return None,
-        };
+            400 => crate::de::json(body).map(GetConnectorListError::BadRequest),
+            401 => crate::de::json(body).map(GetConnectorListError::Unauthorized),
+            403 => crate::de::json(body).map(GetConnectorListError::Forbidden),
+            404 => crate::de::json(body).map(GetConnectorListError::NotFound),
+            429 => crate::de::json(body).map(GetConnectorListError::TooManyRequests),
+            500 => crate::de::json(body).map(GetConnectorListError::InternalServerError),
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -668,6 +627,7 @@ impl CreateCustomConnector {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::V3ConnectorDto> {
         let client = self.client.clone();
         client
@@ -675,6 +635,7 @@ impl CreateCustomConnector {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/connectors");
         let request = crate::request::Request::new(
@@ -690,38 +651,17 @@ impl CreateCustomConnector {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                CreateCustomConnectorError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            401 => {
-                CreateCustomConnectorError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            403 => {
-                CreateCustomConnectorError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            404 => {
-                CreateCustomConnectorError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            429 => {
-                CreateCustomConnectorError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            400 => crate::de::json(body).map(CreateCustomConnectorError::BadRequest),
+            401 => crate::de::json(body).map(CreateCustomConnectorError::Unauthorized),
+            403 => crate::de::json(body).map(CreateCustomConnectorError::Forbidden),
+            404 => crate::de::json(body).map(CreateCustomConnectorError::NotFound),
+            429 => crate::de::json(body).map(CreateCustomConnectorError::TooManyRequests),
             500 => {
-                CreateCustomConnectorError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(CreateCustomConnectorError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -800,6 +740,7 @@ impl GetConnectorSourceConfig {
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
@@ -807,6 +748,7 @@ impl GetConnectorSourceConfig {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -826,38 +768,19 @@ impl GetConnectorSourceConfig {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                GetConnectorSourceConfigError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            401 => {
-                GetConnectorSourceConfigError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            403 => {
-                GetConnectorSourceConfigError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            404 => {
-                GetConnectorSourceConfigError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            400 => crate::de::json(body).map(GetConnectorSourceConfigError::BadRequest),
+            401 => crate::de::json(body).map(GetConnectorSourceConfigError::Unauthorized),
+            403 => crate::de::json(body).map(GetConnectorSourceConfigError::Forbidden),
+            404 => crate::de::json(body).map(GetConnectorSourceConfigError::NotFound),
             429 => {
-                GetConnectorSourceConfigError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(GetConnectorSourceConfigError::TooManyRequests)
             }
             500 => {
-                GetConnectorSourceConfigError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(GetConnectorSourceConfigError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -947,6 +870,7 @@ impl PutConnectorSourceConfig {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
         let client = self.client.clone();
         client
@@ -954,6 +878,7 @@ impl PutConnectorSourceConfig {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -979,38 +904,19 @@ impl PutConnectorSourceConfig {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                PutConnectorSourceConfigError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            401 => {
-                PutConnectorSourceConfigError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            403 => {
-                PutConnectorSourceConfigError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            404 => {
-                PutConnectorSourceConfigError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            400 => crate::de::json(body).map(PutConnectorSourceConfigError::BadRequest),
+            401 => crate::de::json(body).map(PutConnectorSourceConfigError::Unauthorized),
+            403 => crate::de::json(body).map(PutConnectorSourceConfigError::Forbidden),
+            404 => crate::de::json(body).map(PutConnectorSourceConfigError::NotFound),
             429 => {
-                PutConnectorSourceConfigError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(PutConnectorSourceConfigError::TooManyRequests)
             }
             500 => {
-                PutConnectorSourceConfigError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(PutConnectorSourceConfigError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -1100,6 +1006,7 @@ impl GetConnectorTranslations {
     /// Sends the request and returns the `text/plain` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
@@ -1107,6 +1014,7 @@ impl GetConnectorTranslations {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -1133,38 +1041,19 @@ impl GetConnectorTranslations {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                GetConnectorTranslationsError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            401 => {
-                GetConnectorTranslationsError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            403 => {
-                GetConnectorTranslationsError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            404 => {
-                GetConnectorTranslationsError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            400 => crate::de::json(body).map(GetConnectorTranslationsError::BadRequest),
+            401 => crate::de::json(body).map(GetConnectorTranslationsError::Unauthorized),
+            403 => crate::de::json(body).map(GetConnectorTranslationsError::Forbidden),
+            404 => crate::de::json(body).map(GetConnectorTranslationsError::NotFound),
             429 => {
-                GetConnectorTranslationsError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(GetConnectorTranslationsError::TooManyRequests)
             }
             500 => {
-                GetConnectorTranslationsError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(GetConnectorTranslationsError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -1265,6 +1154,7 @@ impl PutConnectorTranslations {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
         let client = self.client.clone();
         client
@@ -1272,6 +1162,7 @@ impl PutConnectorTranslations {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -1304,38 +1195,19 @@ impl PutConnectorTranslations {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                PutConnectorTranslationsError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            401 => {
-                PutConnectorTranslationsError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            403 => {
-                PutConnectorTranslationsError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            404 => {
-                PutConnectorTranslationsError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            400 => crate::de::json(body).map(PutConnectorTranslationsError::BadRequest),
+            401 => crate::de::json(body).map(PutConnectorTranslationsError::Unauthorized),
+            403 => crate::de::json(body).map(PutConnectorTranslationsError::Forbidden),
+            404 => crate::de::json(body).map(PutConnectorTranslationsError::NotFound),
             429 => {
-                PutConnectorTranslationsError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(PutConnectorTranslationsError::TooManyRequests)
             }
             500 => {
-                PutConnectorTranslationsError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(PutConnectorTranslationsError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -1414,6 +1286,7 @@ impl GetConnectorSourceTemplate {
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
@@ -1421,6 +1294,7 @@ impl GetConnectorSourceTemplate {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -1440,38 +1314,22 @@ impl GetConnectorSourceTemplate {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                GetConnectorSourceTemplateError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            400 => crate::de::json(body).map(GetConnectorSourceTemplateError::BadRequest),
             401 => {
-                GetConnectorSourceTemplateError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(GetConnectorSourceTemplateError::Unauthorized)
             }
-            403 => {
-                GetConnectorSourceTemplateError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            404 => {
-                GetConnectorSourceTemplateError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            403 => crate::de::json(body).map(GetConnectorSourceTemplateError::Forbidden),
+            404 => crate::de::json(body).map(GetConnectorSourceTemplateError::NotFound),
             429 => {
-                GetConnectorSourceTemplateError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(GetConnectorSourceTemplateError::TooManyRequests)
             }
             500 => {
-                GetConnectorSourceTemplateError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(GetConnectorSourceTemplateError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -1561,6 +1419,7 @@ impl PutConnectorSourceTemplate {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
         let client = self.client.clone();
         client
@@ -1568,6 +1427,7 @@ impl PutConnectorSourceTemplate {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -1593,38 +1453,22 @@ impl PutConnectorSourceTemplate {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400 => {
-                PutConnectorSourceTemplateError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            400 => crate::de::json(body).map(PutConnectorSourceTemplateError::BadRequest),
             401 => {
-                PutConnectorSourceTemplateError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(PutConnectorSourceTemplateError::Unauthorized)
             }
-            403 => {
-                PutConnectorSourceTemplateError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
-            404 => {
-                PutConnectorSourceTemplateError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
-            }
+            403 => crate::de::json(body).map(PutConnectorSourceTemplateError::Forbidden),
+            404 => crate::de::json(body).map(PutConnectorSourceTemplateError::NotFound),
             429 => {
-                PutConnectorSourceTemplateError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(PutConnectorSourceTemplateError::TooManyRequests)
             }
             500 => {
-                PutConnectorSourceTemplateError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(PutConnectorSourceTemplateError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -1703,6 +1547,7 @@ impl GetConnectorCorrelationConfig {
     /// Sends the request and returns the `application/xml` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
@@ -1710,6 +1555,7 @@ impl GetConnectorCorrelationConfig {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -1730,37 +1576,28 @@ impl GetConnectorCorrelationConfig {
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
             400 => {
-                GetConnectorCorrelationConfigError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(GetConnectorCorrelationConfigError::BadRequest)
             }
             401 => {
-                GetConnectorCorrelationConfigError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(GetConnectorCorrelationConfigError::Unauthorized)
             }
             403 => {
-                GetConnectorCorrelationConfigError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(GetConnectorCorrelationConfigError::Forbidden)
             }
             404 => {
-                GetConnectorCorrelationConfigError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(GetConnectorCorrelationConfigError::NotFound)
             }
             429 => {
-                GetConnectorCorrelationConfigError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(GetConnectorCorrelationConfigError::TooManyRequests)
             }
             500 => {
-                GetConnectorCorrelationConfigError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(GetConnectorCorrelationConfigError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -1850,6 +1687,7 @@ impl PutConnectorCorrelationConfig {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
         let client = self.client.clone();
         client
@@ -1857,6 +1695,7 @@ impl PutConnectorCorrelationConfig {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let script_name_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -1883,37 +1722,28 @@ impl PutConnectorCorrelationConfig {
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
             400 => {
-                PutConnectorCorrelationConfigError::BadRequest(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(PutConnectorCorrelationConfigError::BadRequest)
             }
             401 => {
-                PutConnectorCorrelationConfigError::Unauthorized(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(PutConnectorCorrelationConfigError::Unauthorized)
             }
             403 => {
-                PutConnectorCorrelationConfigError::Forbidden(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(PutConnectorCorrelationConfigError::Forbidden)
             }
             404 => {
-                PutConnectorCorrelationConfigError::NotFound(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body).map(PutConnectorCorrelationConfigError::NotFound)
             }
             429 => {
-                PutConnectorCorrelationConfigError::TooManyRequests(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(PutConnectorCorrelationConfigError::TooManyRequests)
             }
             500 => {
-                PutConnectorCorrelationConfigError::InternalServerError(
-                    ::serde_json::from_slice(body).ok()?,
-                )
+                crate::de::json(body)
+                    .map(PutConnectorCorrelationConfigError::InternalServerError)
             }
-            _ => return None,
-        };
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }

@@ -57,9 +57,9 @@ fn layout_enums(text: &str) -> String {
 
 /// The invocation of the runtime's decoding macro for each model, which
 /// prettyplease prints as a flat run of tokens.
-const DECODER_MACRO: &str = "crate::de::deserialize_object!(";
+const DECODER_MACRO: &str = "crate::de::serde_object!(";
 
-/// Lays out each `deserialize_object!(Model { kind field: "wire", ... })`
+/// Lays out each `serde_object!(Model { kind field: "wire", ... })`
 /// like the struct it decodes: one field a line.
 fn layout_decoders(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -105,7 +105,7 @@ fn closing(text: &str, open: char, close: char) -> Option<usize> {
 fn decoder_call(tokens: TokenStream) -> String {
     let mut trees = tokens.into_iter();
     let (Some(TokenTree::Ident(model)), Some(TokenTree::Group(fields))) = (trees.next(), trees.next()) else {
-        panic!("codegen emits `deserialize_object!(Model {{ ... }})`");
+        panic!("codegen emits `serde_object!(Model {{ ... }})`");
     };
     let mut out = format!("{DECODER_MACRO}{model} {{");
     let mut line = Vec::new();
@@ -225,15 +225,15 @@ mod tests {
             quote!(optional #field: #wire)
         });
         let text = rust_chunk(quote! {
-            /// Mentions crate::de::deserialize_object!( in its docs.
+            /// Mentions crate::de::serde_object!( in its docs.
             #[cfg(feature = "x")]
-            crate::de::deserialize_object!(Model { required r#type: "type", #( #fields ),* });
-            crate::de::deserialize_object!(Empty {});
+            crate::de::serde_object!(Model { required r#type: "type", #( #fields ),* });
+            crate::de::serde_object!(Empty {});
         });
         let expected = [
-            "/// Mentions crate::de::deserialize_object!( in its docs.",
+            "/// Mentions crate::de::serde_object!( in its docs.",
             "#[cfg(feature = \"x\")]",
-            "crate::de::deserialize_object!(Model {",
+            "crate::de::serde_object!(Model {",
             "    required r#type: \"type\",",
             "    optional field_0: \"a,b\",",
             "    optional field_1: \"x\\\")y\",",
@@ -242,7 +242,7 @@ mod tests {
             "    optional field_4: \"ünï\",",
             "    optional field_5: \"back\\\\slash\",",
             "});",
-            "crate::de::deserialize_object!(Empty {});",
+            "crate::de::serde_object!(Empty {});",
         ];
         assert_eq!(text.lines().collect::<Vec<_>>(), expected);
     }

@@ -82,23 +82,14 @@ fn is_optional(field: &Field) -> bool {
 fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Field]) -> TokenStream {
     let name = ident(&def.name);
     let all_optional = fields.iter().all(is_optional);
-    let default = all_optional.then(|| quote!(Default,));
+    let default = all_optional.then(|| quote!(, Default));
     let members = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let wire = &field.wire_name;
         let ty = field_type(field);
         let field_docs = doc(field.doc.as_deref().unwrap_or(&format!("The `{wire}` property.")));
-        let mut serde_args = Vec::new();
-        if field.rust_name.trim_start_matches("r#") != wire {
-            serde_args.push(quote!(rename = #wire));
-        }
-        if !field.required {
-            serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
-        }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde( #( #serde_args ),* )]));
         quote! {
             #field_docs
-            #serde_attr
             pub #field_name: #ty,
         }
     });
@@ -106,21 +97,25 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
     let decoded = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let wire = &field.wire_name;
-        let kind = if is_optional(field) { quote!(optional) } else { quote!(required) };
+        let kind = match (field.required, is_optional(field)) {
+            (false, _) => quote!(optional),
+            (true, true) => quote!(nullable),
+            (true, false) => quote!(required),
+        };
         quote!(#kind #field_name: #wire)
     });
-    // `Deserialize` comes from the runtime's lean macro rather than the
-    // derive: see `templates/src/de.rs`.
+    // `Serialize` and `Deserialize` come from the runtime's lean macro rather
+    // than derives: see `templates/src/de.rs`.
     quote! {
         #gate
         #docs
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq #default)]
         pub struct #name {
             #( #members )*
         }
 
         #gate
-        crate::de::deserialize_object!(#name { #( #decoded ),* });
+        crate::de::serde_object!(#name { #( #decoded ),* });
         #constructor
     }
 }

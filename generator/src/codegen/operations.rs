@@ -451,15 +451,19 @@ fn send(operation: &Operation) -> TokenStream {
     ));
     // `send` is not `async`: the runtime's one generic future sends every
     // operation's request, which costs the compiler far less than a future
-    // of its own per operation.
+    // of its own per operation. `#[inline]` leaves the code of both (the
+    // future, and the encoding and decoding of the bodies) to the crates that
+    // send the request, as an `async fn` would.
     quote! {
         #docs
+        #[inline]
         pub fn send(self) -> crate::ResponseFuture<#returns> {
             let client = self.client.clone();
             client.dispatch(self.into_request(), |response| #decode)
         }
 
         /// The request [`send`](Self::send) sends.
+        #[inline]
         fn into_request(self) -> Result<crate::request::Request, crate::Error> {
             #path
             let request = crate::request::Request::new(Self::OPERATION_ID, ::reqwest::Method::#http_method, path)
@@ -950,7 +954,7 @@ fn decode_error(operation: &Operation) -> TokenStream {
             return quote! {
                 #[inline]
                 fn decode_error(_status: u16, body: &[u8]) -> #signature {
-                    let details = #name::#variant(::serde_json::from_slice(body).ok()?);
+                    let details = crate::de::json(body).map(#name::#variant)?;
                     Some(Box::new(details))
                 }
             };
@@ -958,7 +962,7 @@ fn decode_error(operation: &Operation) -> TokenStream {
     }
     let arm = |error: &ErrorResponse, pattern: TokenStream| {
         let variant = ident(&error.variant);
-        quote!(#pattern => #name::#variant(::serde_json::from_slice(body).ok()?),)
+        quote!(#pattern => crate::de::json(body).map(#name::#variant),)
     };
     // Exact statuses first, then ranges, then `default`.
     let mut typed = typed;
@@ -979,17 +983,18 @@ fn decode_error(operation: &Operation) -> TokenStream {
         }
         StatusMatch::Default => arm(error, quote!(_)),
     });
-    let fallback = typed.iter().all(|error| error.status != StatusMatch::Default).then(|| quote!(_ => return None,));
+    let fallback = typed.iter().all(|error| error.status != StatusMatch::Default).then(|| quote!(_ => None,));
     // Only `send` uses it, and `send`'s future is compiled in the crates that
     // await it: `#[inline]` leaves this to them too, with the error models'
-    // decoding, instead of compiling it for every operation here.
+    // decoding, instead of compiling it for every operation here. One `?` for
+    // all arms: each is code the compiler checks.
     quote! {
         #[inline]
         fn decode_error(status: u16, body: &[u8]) -> #signature {
             let details = match status {
                 #( #arms )*
                 #fallback
-            };
+            }?;
             Some(Box::new(details))
         }
     }

@@ -40,6 +40,7 @@ impl PostForms {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::PostFormsResponse> {
         let client = self.client.clone();
         client
@@ -47,6 +48,7 @@ impl PostForms {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/forms");
         let request = crate::request::Request::new(
@@ -119,6 +121,7 @@ impl DownloadFile {
     /// Sends the request and returns the body (`application/pdf`) as bytes.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<::bytes::Bytes> {
         let client = self.client.clone();
         client
@@ -126,6 +129,7 @@ impl DownloadFile {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let file_id_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -244,6 +248,7 @@ impl UploadFile {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -251,6 +256,7 @@ impl UploadFile {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let file_id_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -328,6 +334,7 @@ impl PostNote {
     /// Sends the request and returns the `text/plain` body as text.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
@@ -335,6 +342,7 @@ impl PostNote {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/notes");
         let request = crate::request::Request::new(
@@ -505,6 +513,7 @@ impl Search {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<String>> {
         let client = self.client.clone();
         client
@@ -512,6 +521,7 @@ impl Search {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/search");
         let request = crate::request::Request::new(
@@ -590,6 +600,7 @@ impl StartJob {
     /// Sends the request and decodes the body its status declares, as a [`StartJobSuccess`].
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<crate::operations::StartJobSuccess> {
         let client = self.client.clone();
         client
@@ -615,6 +626,7 @@ impl StartJob {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/jobs");
         let request = crate::request::Request::new(
@@ -629,9 +641,9 @@ impl StartJob {
     #[inline]
     fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
         let details = match status {
-            400..=499 => StartJobError::Status4xx(::serde_json::from_slice(body).ok()?),
-            _ => return None,
-        };
+            400..=499 => crate::de::json(body).map(StartJobError::Status4xx),
+            _ => None,
+        }?;
         Some(Box::new(details))
     }
 }
@@ -697,6 +709,7 @@ impl DeleteBatch {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -704,6 +717,7 @@ impl DeleteBatch {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let ids_segment = crate::request::path_segment(
             Self::OPERATION_ID,
@@ -749,6 +763,7 @@ impl Execute2 {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -756,6 +771,7 @@ impl Execute2 {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/execute");
         let request = crate::request::Request::new(

@@ -69,6 +69,7 @@ impl ListNumbered {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
         let client = self.client.clone();
         client
@@ -76,6 +77,7 @@ impl ListNumbered {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/numbered");
         let request = crate::request::Request::new(
@@ -175,6 +177,7 @@ impl ListWrapped {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::ListWrappedResponse> {
         let client = self.client.clone();
         client
@@ -182,6 +185,7 @@ impl ListWrapped {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/wrapped");
         let request = crate::request::Request::new(
@@ -322,6 +326,7 @@ impl ListByNextUrl {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::ListByNextUrlResponse> {
         let client = self.client.clone();
         client
@@ -329,6 +334,7 @@ impl ListByNextUrl {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/next-url");
         let request = crate::request::Request::new(
@@ -428,6 +434,7 @@ impl ListByNextToken {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::ListByNextTokenResponse> {
         let client = self.client.clone();
         client
@@ -435,6 +442,7 @@ impl ListByNextToken {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/next-token");
         let request = crate::request::Request::new(
@@ -523,6 +531,7 @@ impl ListLinked {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
         let client = self.client.clone();
         client
@@ -530,6 +539,7 @@ impl ListLinked {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/linked");
         let request = crate::request::Request::new(
@@ -636,6 +646,7 @@ impl ListGuessed {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
         let client = self.client.clone();
         client
@@ -643,6 +654,7 @@ impl ListGuessed {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/guessed");
         let request = crate::request::Request::new(
@@ -715,6 +727,7 @@ impl ListVetoed {
     /// Sends the request and decodes the JSON body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
         let client = self.client.clone();
         client
@@ -722,6 +735,7 @@ impl ListVetoed {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/vetoed");
         let request = crate::request::Request::new(

@@ -26,6 +26,7 @@ impl GetDefault {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -33,6 +34,7 @@ impl GetDefault {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/default");
         let request = crate::request::Request::new(
@@ -73,6 +75,7 @@ impl GetBasic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -80,6 +83,7 @@ impl GetBasic {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/basic");
         let request = crate::request::Request::new(
@@ -121,6 +125,7 @@ impl GetHeaderKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -128,6 +133,7 @@ impl GetHeaderKey {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/header-key");
         let request = crate::request::Request::new(
@@ -183,6 +189,7 @@ impl GetQueryKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -190,6 +197,7 @@ impl GetQueryKey {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/query-key");
         let request = crate::request::Request::new(
@@ -232,6 +240,7 @@ impl GetCookieKey {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -239,6 +248,7 @@ impl GetCookieKey {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/cookie-key");
         let request = crate::request::Request::new(
@@ -282,6 +292,7 @@ impl GetPublic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -289,6 +300,7 @@ impl GetPublic {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/public");
         let request = crate::request::Request::new(
@@ -332,6 +344,7 @@ impl GetOptional {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -339,6 +352,7 @@ impl GetOptional {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/optional");
         let request = crate::request::Request::new(
@@ -382,6 +396,7 @@ impl GetBothKeys {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -389,6 +404,7 @@ impl GetBothKeys {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/both-keys");
         let request = crate::request::Request::new(
@@ -432,6 +448,7 @@ impl GetKeyOrBasic {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -439,6 +456,7 @@ impl GetKeyOrBasic {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/key-or-basic");
         let request = crate::request::Request::new(
@@ -482,6 +500,7 @@ impl GetDigest {
     /// Sends the request; success has no body.
     ///
     /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
@@ -489,6 +508,7 @@ impl GetDigest {
     }
 
     /// The request [`send`](Self::send) sends.
+    #[inline]
     fn into_request(self) -> Result<crate::request::Request, crate::Error> {
         let path = String::from("/digest");
         let request = crate::request::Request::new(
