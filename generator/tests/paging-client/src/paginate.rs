@@ -164,47 +164,51 @@ impl<T: Send + 'static> Items<T> {
     }
 }
 
-/// A page requested and not yet used: its fetch runs as a task on the
-/// runtime, so it progresses while the caller is busy; dropping it aborts
-/// the fetch.
+/// A page requested and not yet used.
 struct Requested<T> {
     page: Page,
-    task: Option<tokio::task::JoinHandle<Result<Fetched<T>, Error>>>,
-    /// The fetch itself, when there is no runtime to run it on.
-    inline: Option<PageFuture<T>>,
+    fetching: Fetching<T>,
+}
+
+/// How a requested page is being fetched.
+enum Fetching<T> {
+    /// As a task on the runtime, so it progresses while the caller is busy.
+    Task(AbortOnDrop<Result<Fetched<T>, Error>>),
+    /// By the stream itself when it awaits the page: there is no runtime to run it on.
+    Inline(PageFuture<T>),
+}
+
+/// A task aborted when its handle is dropped, as a page nobody will use is.
+struct AbortOnDrop<R>(tokio::task::JoinHandle<R>);
+
+impl<R> Drop for AbortOnDrop<R> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl<T: Send + 'static> Requested<T> {
     fn start(fetch: &FetchPage<T>, page: Page) -> Self {
         let future = fetch(page.clone());
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => Self { page, task: Some(runtime.spawn(future)), inline: None },
-            Err(_) => Self { page, task: None, inline: Some(future) },
-        }
+        let fetching = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Fetching::Task(AbortOnDrop(runtime.spawn(future))),
+            Err(_) => Fetching::Inline(future),
+        };
+        Self { page, fetching }
     }
 
-    async fn fetched(mut self, fetch: &FetchPage<T>) -> Result<Fetched<T>, Error> {
-        if let Some(future) = self.inline.take() {
-            return future.await;
-        }
-        let Some(task) = self.task.as_mut() else {
-            return fetch(self.page.clone()).await;
+    async fn fetched(self, fetch: &FetchPage<T>) -> Result<Fetched<T>, Error> {
+        let mut task = match self.fetching {
+            Fetching::Inline(future) => return future.await,
+            Fetching::Task(task) => task,
         };
-        match task.await {
+        match (&mut task.0).await {
             Ok(fetched) => fetched,
             Err(error) => match error.try_into_panic() {
                 Ok(panic) => std::panic::resume_unwind(panic),
                 // Cancelled by the runtime shutting down: fetch it here instead.
-                Err(_) => fetch(self.page.clone()).await,
+                Err(_) => fetch(self.page).await,
             },
-        }
-    }
-}
-
-impl<T> Drop for Requested<T> {
-    fn drop(&mut self) {
-        if let Some(task) = &self.task {
-            task.abort();
         }
     }
 }
@@ -285,15 +289,11 @@ impl<T: Send + 'static> Cursor<T> {
             Page::Token(_) => false,
         };
         if last {
-            // The last page: whatever was requested after it is past the end.
-            self.requested.clear();
-            self.next = None;
+            // Whatever was requested after the last page is past the end.
+            self.finish();
         } else if self.requested.is_empty() && self.next.is_none() {
             self.next = match page {
-                Page::Offset { .. } | Page::Number { .. } => match total {
-                    Some(total) => self.after(&page, Some(count), total),
-                    None => self.after(&page, Some(count), u64::MAX),
-                },
+                Page::Offset { .. } | Page::Number { .. } => self.after(&page, Some(count), total.unwrap_or(u64::MAX)),
                 // A token that repeats would ask for the same page forever.
                 Page::Token(previous) => fetched
                     .next_token
@@ -302,6 +302,12 @@ impl<T: Send + 'static> Cursor<T> {
             };
         }
         self.buffer = fetched.items.into();
+    }
+
+    /// Requests no more pages, and drops (aborting) those requested.
+    fn finish(&mut self) {
+        self.requested.clear();
+        self.next = None;
     }
 }
 
@@ -341,8 +347,7 @@ fn start<T: Send + 'static>(
             match requested.fetched(&cursor.fetch).await {
                 Ok(fetched) => cursor.arrived(page, fetched),
                 Err(error) => {
-                    cursor.requested.clear();
-                    cursor.next = None;
+                    cursor.finish();
                     return Some((Err(error), cursor));
                 }
             }
