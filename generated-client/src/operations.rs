@@ -62,7 +62,10 @@ impl GetConnector {
     pub fn send(self) -> crate::ResponseFuture<models::ConnectorDetail> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.json(GetConnectorError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -82,54 +85,6 @@ impl GetConnector {
             .accept("application/json");
         let request = request.query_opt("locale", self.locale.as_ref());
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(GetConnectorError::BadRequest),
-            401 => crate::de::json(body).map(GetConnectorError::Unauthorized),
-            403 => crate::de::json(body).map(GetConnectorError::Forbidden),
-            404 => crate::de::json(body).map(GetConnectorError::NotFound),
-            429 => crate::de::json(body).map(GetConnectorError::TooManyRequests),
-            500 => crate::de::json(body).map(GetConnectorError::InternalServerError),
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
-}
-
-/// The error bodies `getConnector` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for GetConnectorError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
     }
 }
 
@@ -177,7 +132,10 @@ impl DeleteCustomConnector {
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.empty(DeleteCustomConnectorError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -197,58 +155,10 @@ impl DeleteCustomConnector {
             .accept("application/json");
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(DeleteCustomConnectorError::BadRequest),
-            401 => crate::de::json(body).map(DeleteCustomConnectorError::Unauthorized),
-            403 => crate::de::json(body).map(DeleteCustomConnectorError::Forbidden),
-            404 => crate::de::json(body).map(DeleteCustomConnectorError::NotFound),
-            429 => crate::de::json(body).map(DeleteCustomConnectorError::TooManyRequests),
-            500 => {
-                crate::de::json(body)
-                    .map(DeleteCustomConnectorError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `deleteCustomConnector` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<DeleteCustomConnectorError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeleteCustomConnectorError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for DeleteCustomConnectorError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `deleteCustomConnector` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<DeleteCustomConnectorError>()`.
+pub type DeleteCustomConnectorError = GetConnectorError;
 
 impl crate::Client {
     /// Update connector by script name
@@ -305,7 +215,10 @@ impl UpdateConnector {
     pub fn send(self) -> crate::ResponseFuture<models::ConnectorDetail> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.json(UpdateConnectorError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -326,55 +239,10 @@ impl UpdateConnector {
         let request = request.json("application/json-patch+json", &self.body)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(UpdateConnectorError::BadRequest),
-            401 => crate::de::json(body).map(UpdateConnectorError::Unauthorized),
-            403 => crate::de::json(body).map(UpdateConnectorError::Forbidden),
-            404 => crate::de::json(body).map(UpdateConnectorError::NotFound),
-            429 => crate::de::json(body).map(UpdateConnectorError::TooManyRequests),
-            500 => crate::de::json(body).map(UpdateConnectorError::InternalServerError),
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `updateConnector` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<UpdateConnectorError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UpdateConnectorError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for UpdateConnectorError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `updateConnector` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<UpdateConnectorError>()`.
+pub type UpdateConnectorError = GetConnectorError;
 
 impl crate::Client {
     /// Get connector list
@@ -487,7 +355,10 @@ impl GetConnectorList {
     pub fn send(self) -> crate::ResponseFuture<Vec<models::V3ConnectorDto>> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.json(GetConnectorListError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -537,55 +408,10 @@ impl GetConnectorList {
         };
         crate::Items::new(Box::new(fetch), first)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(GetConnectorListError::BadRequest),
-            401 => crate::de::json(body).map(GetConnectorListError::Unauthorized),
-            403 => crate::de::json(body).map(GetConnectorListError::Forbidden),
-            404 => crate::de::json(body).map(GetConnectorListError::NotFound),
-            429 => crate::de::json(body).map(GetConnectorListError::TooManyRequests),
-            500 => crate::de::json(body).map(GetConnectorListError::InternalServerError),
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `getConnectorList` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorListError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorListError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for GetConnectorListError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `getConnectorList` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorListError>()`.
+pub type GetConnectorListError = GetConnectorError;
 
 impl crate::Client {
     /// Create custom connector
@@ -631,7 +457,10 @@ impl CreateCustomConnector {
     pub fn send(self) -> crate::ResponseFuture<models::V3ConnectorDto> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.json(CreateCustomConnectorError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -647,58 +476,10 @@ impl CreateCustomConnector {
         let request = request.json("application/json", &self.body)?;
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(CreateCustomConnectorError::BadRequest),
-            401 => crate::de::json(body).map(CreateCustomConnectorError::Unauthorized),
-            403 => crate::de::json(body).map(CreateCustomConnectorError::Forbidden),
-            404 => crate::de::json(body).map(CreateCustomConnectorError::NotFound),
-            429 => crate::de::json(body).map(CreateCustomConnectorError::TooManyRequests),
-            500 => {
-                crate::de::json(body)
-                    .map(CreateCustomConnectorError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `createCustomConnector` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<CreateCustomConnectorError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateCustomConnectorError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for CreateCustomConnectorError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `createCustomConnector` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<CreateCustomConnectorError>()`.
+pub type CreateCustomConnectorError = GetConnectorError;
 
 impl crate::Client {
     /// Get connector source configuration
@@ -744,7 +525,10 @@ impl GetConnectorSourceConfig {
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.text(GetConnectorSourceConfigError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -764,60 +548,10 @@ impl GetConnectorSourceConfig {
             .accept("application/xml, application/json;q=0.9");
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(GetConnectorSourceConfigError::BadRequest),
-            401 => crate::de::json(body).map(GetConnectorSourceConfigError::Unauthorized),
-            403 => crate::de::json(body).map(GetConnectorSourceConfigError::Forbidden),
-            404 => crate::de::json(body).map(GetConnectorSourceConfigError::NotFound),
-            429 => {
-                crate::de::json(body).map(GetConnectorSourceConfigError::TooManyRequests)
-            }
-            500 => {
-                crate::de::json(body)
-                    .map(GetConnectorSourceConfigError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `getConnectorSourceConfig` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceConfigError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorSourceConfigError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for GetConnectorSourceConfigError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `getConnectorSourceConfig` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceConfigError>()`.
+pub type GetConnectorSourceConfigError = GetConnectorError;
 
 impl crate::Client {
     /// Update connector source configuration
@@ -874,7 +608,10 @@ impl PutConnectorSourceConfig {
     pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.json(PutConnectorSourceConfigError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -900,60 +637,10 @@ impl PutConnectorSourceConfig {
         let request = request.multipart(form);
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(PutConnectorSourceConfigError::BadRequest),
-            401 => crate::de::json(body).map(PutConnectorSourceConfigError::Unauthorized),
-            403 => crate::de::json(body).map(PutConnectorSourceConfigError::Forbidden),
-            404 => crate::de::json(body).map(PutConnectorSourceConfigError::NotFound),
-            429 => {
-                crate::de::json(body).map(PutConnectorSourceConfigError::TooManyRequests)
-            }
-            500 => {
-                crate::de::json(body)
-                    .map(PutConnectorSourceConfigError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `putConnectorSourceConfig` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceConfigError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PutConnectorSourceConfigError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for PutConnectorSourceConfigError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `putConnectorSourceConfig` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceConfigError>()`.
+pub type PutConnectorSourceConfigError = GetConnectorError;
 
 impl crate::Client {
     /// Get connector translations
@@ -1010,7 +697,10 @@ impl GetConnectorTranslations {
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.text(GetConnectorTranslationsError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -1037,60 +727,10 @@ impl GetConnectorTranslations {
             .accept("text/plain, application/json;q=0.9");
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(GetConnectorTranslationsError::BadRequest),
-            401 => crate::de::json(body).map(GetConnectorTranslationsError::Unauthorized),
-            403 => crate::de::json(body).map(GetConnectorTranslationsError::Forbidden),
-            404 => crate::de::json(body).map(GetConnectorTranslationsError::NotFound),
-            429 => {
-                crate::de::json(body).map(GetConnectorTranslationsError::TooManyRequests)
-            }
-            500 => {
-                crate::de::json(body)
-                    .map(GetConnectorTranslationsError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `getConnectorTranslations` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorTranslationsError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorTranslationsError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for GetConnectorTranslationsError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `getConnectorTranslations` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorTranslationsError>()`.
+pub type GetConnectorTranslationsError = GetConnectorError;
 
 impl crate::Client {
     /// Update connector translations
@@ -1158,7 +798,10 @@ impl PutConnectorTranslations {
     pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.json(PutConnectorTranslationsError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -1191,60 +834,10 @@ impl PutConnectorTranslations {
         let request = request.multipart(form);
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(PutConnectorTranslationsError::BadRequest),
-            401 => crate::de::json(body).map(PutConnectorTranslationsError::Unauthorized),
-            403 => crate::de::json(body).map(PutConnectorTranslationsError::Forbidden),
-            404 => crate::de::json(body).map(PutConnectorTranslationsError::NotFound),
-            429 => {
-                crate::de::json(body).map(PutConnectorTranslationsError::TooManyRequests)
-            }
-            500 => {
-                crate::de::json(body)
-                    .map(PutConnectorTranslationsError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `putConnectorTranslations` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorTranslationsError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PutConnectorTranslationsError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for PutConnectorTranslationsError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `putConnectorTranslations` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorTranslationsError>()`.
+pub type PutConnectorTranslationsError = GetConnectorError;
 
 impl crate::Client {
     /// Get connector source template
@@ -1290,7 +883,10 @@ impl GetConnectorSourceTemplate {
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.text(GetConnectorSourceTemplateError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -1310,63 +906,10 @@ impl GetConnectorSourceTemplate {
             .accept("application/xml, application/json;q=0.9");
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(GetConnectorSourceTemplateError::BadRequest),
-            401 => {
-                crate::de::json(body).map(GetConnectorSourceTemplateError::Unauthorized)
-            }
-            403 => crate::de::json(body).map(GetConnectorSourceTemplateError::Forbidden),
-            404 => crate::de::json(body).map(GetConnectorSourceTemplateError::NotFound),
-            429 => {
-                crate::de::json(body)
-                    .map(GetConnectorSourceTemplateError::TooManyRequests)
-            }
-            500 => {
-                crate::de::json(body)
-                    .map(GetConnectorSourceTemplateError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `getConnectorSourceTemplate` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceTemplateError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorSourceTemplateError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for GetConnectorSourceTemplateError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `getConnectorSourceTemplate` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceTemplateError>()`.
+pub type GetConnectorSourceTemplateError = GetConnectorError;
 
 impl crate::Client {
     /// Update connector source template
@@ -1423,7 +966,10 @@ impl PutConnectorSourceTemplate {
     pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.json(PutConnectorSourceTemplateError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -1449,63 +995,10 @@ impl PutConnectorSourceTemplate {
         let request = request.multipart(form);
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => crate::de::json(body).map(PutConnectorSourceTemplateError::BadRequest),
-            401 => {
-                crate::de::json(body).map(PutConnectorSourceTemplateError::Unauthorized)
-            }
-            403 => crate::de::json(body).map(PutConnectorSourceTemplateError::Forbidden),
-            404 => crate::de::json(body).map(PutConnectorSourceTemplateError::NotFound),
-            429 => {
-                crate::de::json(body)
-                    .map(PutConnectorSourceTemplateError::TooManyRequests)
-            }
-            500 => {
-                crate::de::json(body)
-                    .map(PutConnectorSourceTemplateError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `putConnectorSourceTemplate` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceTemplateError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PutConnectorSourceTemplateError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for PutConnectorSourceTemplateError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `putConnectorSourceTemplate` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceTemplateError>()`.
+pub type PutConnectorSourceTemplateError = GetConnectorError;
 
 impl crate::Client {
     /// Get connector correlation configuration
@@ -1551,7 +1044,10 @@ impl GetConnectorCorrelationConfig {
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.text(GetConnectorCorrelationConfigError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -1571,70 +1067,10 @@ impl GetConnectorCorrelationConfig {
             .accept("application/xml, application/json;q=0.9");
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => {
-                crate::de::json(body).map(GetConnectorCorrelationConfigError::BadRequest)
-            }
-            401 => {
-                crate::de::json(body)
-                    .map(GetConnectorCorrelationConfigError::Unauthorized)
-            }
-            403 => {
-                crate::de::json(body).map(GetConnectorCorrelationConfigError::Forbidden)
-            }
-            404 => {
-                crate::de::json(body).map(GetConnectorCorrelationConfigError::NotFound)
-            }
-            429 => {
-                crate::de::json(body)
-                    .map(GetConnectorCorrelationConfigError::TooManyRequests)
-            }
-            500 => {
-                crate::de::json(body)
-                    .map(GetConnectorCorrelationConfigError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `getConnectorCorrelationConfig` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorCorrelationConfigError>()`; `details` of the model inside works too.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorCorrelationConfigError {
-    /// `400`: The request was malformed or its body was invalid.
-    BadRequest(Box<models::ErrorResponseDto>),
-    /// `401`: The request had no authorization header, or its token was invalid or expired.
-    Unauthorized(Box<models::UnauthorizedBody>),
-    /// `403`: The caller is authenticated but not allowed to use this operation.
-    Forbidden(Box<models::ErrorResponseDto>),
-    /// `404`: Nothing exists at the requested URL.
-    NotFound(Box<models::ErrorResponseDto>),
-    /// `429`: Rate limited: too many requests in a short time. The `Retry-After` header says how long to wait before trying again.
-    TooManyRequests(Box<models::TooManyRequestsBody>),
-    /// `500`: The server failed unexpectedly.
-    InternalServerError(Box<models::ErrorResponseDto>),
-}
-
-impl crate::ErrorDetails for GetConnectorCorrelationConfigError {
-    fn as_any(&self) -> &dyn ::std::any::Any {
-        self
-    }
-
-    fn body(&self) -> &dyn ::std::any::Any {
-        match self {
-            Self::BadRequest(body) => &**body,
-            Self::Unauthorized(body) => &**body,
-            Self::Forbidden(body) => &**body,
-            Self::NotFound(body) => &**body,
-            Self::TooManyRequests(body) => &**body,
-            Self::InternalServerError(body) => &**body,
-        }
-    }
-}
+/// The error bodies `getConnectorCorrelationConfig` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorCorrelationConfigError>()`.
+pub type GetConnectorCorrelationConfigError = GetConnectorError;
 
 impl crate::Client {
     /// Update connector correlation configuration
@@ -1691,7 +1127,10 @@ impl PutConnectorCorrelationConfig {
     pub fn send(self) -> crate::ResponseFuture<models::UpdateDetail> {
         let client = self.client.clone();
         client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+            .dispatch(
+                self.into_request(),
+                |response| response.json(PutConnectorCorrelationConfigError::decode),
+            )
     }
 
     /// The request [`send`](Self::send) sends.
@@ -1717,40 +1156,14 @@ impl PutConnectorCorrelationConfig {
         let request = request.multipart(form);
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400 => {
-                crate::de::json(body).map(PutConnectorCorrelationConfigError::BadRequest)
-            }
-            401 => {
-                crate::de::json(body)
-                    .map(PutConnectorCorrelationConfigError::Unauthorized)
-            }
-            403 => {
-                crate::de::json(body).map(PutConnectorCorrelationConfigError::Forbidden)
-            }
-            404 => {
-                crate::de::json(body).map(PutConnectorCorrelationConfigError::NotFound)
-            }
-            429 => {
-                crate::de::json(body)
-                    .map(PutConnectorCorrelationConfigError::TooManyRequests)
-            }
-            500 => {
-                crate::de::json(body)
-                    .map(PutConnectorCorrelationConfigError::InternalServerError)
-            }
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
-/// The error bodies `putConnectorCorrelationConfig` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorCorrelationConfigError>()`; `details` of the model inside works too.
+/// The error bodies `putConnectorCorrelationConfig` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorCorrelationConfigError>()`.
+pub type PutConnectorCorrelationConfigError = GetConnectorError;
+
+/// The error bodies `getConnector` declares, one variant per status; 12 other operations declare the same, each naming this type by an alias of its own. An [`ApiError`](crate::ApiError) of these operations holds one: `error.details::<GetConnectorError>()`; `details` of the model inside works too.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PutConnectorCorrelationConfigError {
+pub enum GetConnectorError {
     /// `400`: The request was malformed or its body was invalid.
     BadRequest(Box<models::ErrorResponseDto>),
     /// `401`: The request had no authorization header, or its token was invalid or expired.
@@ -1765,7 +1178,27 @@ pub enum PutConnectorCorrelationConfigError {
     InternalServerError(Box<models::ErrorResponseDto>),
 }
 
-impl crate::ErrorDetails for PutConnectorCorrelationConfigError {
+impl GetConnectorError {
+    /// The error body of a response with this status, if it is one the spec declares (`send` decodes with it).
+    #[inline]
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Box<dyn crate::ErrorDetails>> {
+        let details = match status {
+            400 => crate::de::json(body).map(Self::BadRequest),
+            401 => crate::de::json(body).map(Self::Unauthorized),
+            403 => crate::de::json(body).map(Self::Forbidden),
+            404 => crate::de::json(body).map(Self::NotFound),
+            429 => crate::de::json(body).map(Self::TooManyRequests),
+            500 => crate::de::json(body).map(Self::InternalServerError),
+            _ => None,
+        }?;
+        Some(Box::new(details))
+    }
+}
+
+impl crate::ErrorDetails for GetConnectorError {
     fn as_any(&self) -> &dyn ::std::any::Any {
         self
     }

@@ -37,6 +37,9 @@ pub struct Api {
     /// One feature-gated module per tag, by module name; empty when the spec
     /// has fewer than two tags (then nothing is feature-gated).
     pub tags: Vec<Tag>,
+    /// Error enums that several operations declare alike, in the order of
+    /// their first operation.
+    pub shared_errors: Vec<SharedErrors>,
 }
 
 impl Api {
@@ -91,8 +94,12 @@ pub struct Operation {
     pub method_name: String,
     /// Request builder type name (PascalCase).
     pub builder_name: String,
-    /// Name of the enum of the operation's error bodies (PascalCase).
+    /// Name of the enum of the operation's error bodies (PascalCase): its
+    /// own enum, or its own name for a shared one.
     pub error_name: String,
+    /// The [`SharedErrors`] enum `error_name` names, when other operations
+    /// declare the same error bodies.
+    pub shared_errors: Option<String>,
     /// HTTP method, upper case.
     pub http_method: String,
     /// Path template as written (`/connectors/{scriptName}`).
@@ -128,12 +135,43 @@ pub struct Operation {
 impl Operation {
     /// Named types the operation uses directly.
     pub fn named_types(&self) -> std::collections::BTreeSet<String> {
+        self.types_named(true)
+    }
+
+    /// Named types the operation's own items use: all of them, but for the
+    /// error bodies of a shared error enum, which live with that enum.
+    pub fn own_named_types(&self) -> std::collections::BTreeSet<String> {
+        self.types_named(self.shared_errors.is_none())
+    }
+
+    fn types_named(&self, with_errors: bool) -> std::collections::BTreeSet<String> {
         let mut types: Vec<&Type> = self.params.iter().map(|param| &param.ty).collect();
         types.extend(self.body.as_ref().and_then(RequestBody::model));
         types.extend(self.success.content.types());
-        types.extend(self.errors.iter().filter_map(|error| error.ty.as_ref()));
+        if with_errors {
+            types.extend(self.errors.iter().filter_map(|error| error.ty.as_ref()));
+        }
         types.into_iter().filter_map(Type::name).map(str::to_owned).collect()
     }
+
+    /// The error responses with a body: the variants of its error enum.
+    pub fn typed_errors(&self) -> Vec<&ErrorResponse> {
+        self.errors.iter().filter(|error| error.ty.is_some()).collect()
+    }
+}
+
+/// An error enum several operations declare alike: one type, which each of
+/// them also names by its own error enum's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedErrors {
+    /// The enum's name: its first operation's [`Operation::error_name`].
+    pub name: String,
+    /// The error responses with a body, as each operation declares them.
+    pub errors: Vec<ErrorResponse>,
+    /// The `operationId`s of its operations, in spec order.
+    pub operations: Vec<String>,
+    /// The features of their tags (empty when the API is not split by tag).
+    pub features: std::collections::BTreeSet<String>,
 }
 
 /// A variable of the server URL (`{tenant}`): a client builder method.

@@ -71,6 +71,8 @@ enum Piece<'a> {
     OperationsDoc(Option<&'a crate::ir::Tag>),
     TagModules,
     Operation(&'a crate::ir::Operation),
+    SharedErrorsDoc,
+    SharedErrors(&'a crate::ir::SharedErrors),
 }
 
 impl Piece<'_> {
@@ -83,6 +85,8 @@ impl Piece<'_> {
             Piece::OperationsDoc(tag) => operations::module_doc(api, *tag),
             Piece::TagModules => operations::tag_modules(api),
             Piece::Operation(operation) => operations::operation(operation),
+            Piece::SharedErrorsDoc => operations::shared_errors_doc(),
+            Piece::SharedErrors(shared) => operations::shared_errors(shared, api.tags.is_empty()),
         }
     }
 }
@@ -99,6 +103,7 @@ fn rust_layout(api: &Api) -> Vec<(String, Vec<Piece<'_>>)> {
     if api.tags.is_empty() {
         let mut pieces = vec![Piece::OperationsDoc(None)];
         pieces.extend(api.operations.iter().map(Piece::Operation));
+        pieces.extend(api.shared_errors.iter().map(Piece::SharedErrors));
         layout.push(("src/operations.rs".to_owned(), pieces));
     } else {
         layout.push(("src/operations/mod.rs".to_owned(), vec![Piece::TagModules]));
@@ -107,6 +112,11 @@ fn rust_layout(api: &Api) -> Vec<(String, Vec<Piece<'_>>)> {
             let in_tag = api.operations.iter().filter(|o| o.module.as_deref() == Some(tag.module.as_str()));
             pieces.extend(in_tag.map(Piece::Operation));
             layout.push((format!("src/operations/{}.rs", tag.module), pieces));
+        }
+        if !api.shared_errors.is_empty() {
+            let mut pieces = vec![Piece::SharedErrorsDoc];
+            pieces.extend(api.shared_errors.iter().map(Piece::SharedErrors));
+            layout.push(("src/operations/shared_errors.rs".to_owned(), pieces));
         }
     }
     layout

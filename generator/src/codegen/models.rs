@@ -30,7 +30,7 @@ pub(super) fn model(api: &Api, def: &TypeDef) -> TokenStream {
 
 /// The cfg under which a type exists: any feature whose operations use it,
 /// or `unreferenced-models` for types no operation uses.
-fn feature_cfg(features: &std::collections::BTreeSet<String>) -> TokenStream {
+pub(super) fn feature_cfg(features: &std::collections::BTreeSet<String>) -> TokenStream {
     if features.is_empty() {
         let unreferenced = crate::ir::UNREFERENCED_FEATURE;
         return quote!(feature = #unreferenced);

@@ -1,14 +1,14 @@
 //! Operations: a `Client` method and a request builder for each.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc, doc_paragraphs};
-use super::{ident, short_type};
+use super::{ident, rust_type, short_type};
 use crate::ir::{
     Api, Encoding, ErrorResponse, FieldStep, ItemsAt, MultipartPart, NextAt, Operation, PageParam, PageStyle,
-    Pagination, Param, ParamLocation, PartKind, RequestBody, ResponseContent, Segment, StatusMatch, StatusVariant,
-    Style, Tag, Type,
+    Pagination, Param, ParamLocation, PartKind, RequestBody, ResponseContent, Segment, SharedErrors, StatusMatch,
+    StatusVariant, Style, Tag, Type,
 };
 
 /// `operations/mod.rs` of an API split by tag: one gated module per tag,
@@ -26,11 +26,28 @@ pub(super) fn tag_modules(api: &Api) -> TokenStream {
             pub use #module::*;
         }
     });
+    // Private: its enums are re-exported here, next to the operations' aliases.
+    let shared = (!api.shared_errors.is_empty()).then(|| {
+        quote! {
+            mod shared_errors;
+            pub use shared_errors::*;
+        }
+    });
     quote! {
         //! Request builders, one per operation, in a module per tag. Start one
         //! from its [`Client`](crate::Client) method, set what you need, then
         //! `.send().await`.
         #( #modules )*
+        #shared
+    }
+}
+
+/// The module docs of `operations/shared_errors.rs`.
+pub(super) fn shared_errors_doc() -> TokenStream {
+    quote! {
+        //! Error enums that several operations declare alike, each behind the
+        //! features of those operations. Every operation also names its enum by
+        //! an alias of its own, named after the operation, in its module.
     }
 }
 
@@ -46,11 +63,14 @@ pub(super) fn module_doc(api: &Api, tag: Option<&Tag>) -> TokenStream {
     let docs = super::docs::inner_doc(&text);
     // Models are named `models::X`; a file whose operations use none imports nothing.
     let module = tag.map(|tag| tag.module.as_str());
-    let uses_models = api
-        .operations
-        .iter()
-        .filter(|operation| module.is_none() || operation.module.as_deref() == module)
-        .any(|operation| !operation.named_types().is_empty());
+    let uses_models =
+        api.operations.iter().filter(|operation| module.is_none() || operation.module.as_deref() == module).any(
+            |operation| {
+                // The one operations file holds the shared error enums too.
+                let types = if tag.is_some() { operation.own_named_types() } else { operation.named_types() };
+                !types.is_empty()
+            },
+        );
     let import = uses_models.then(|| {
         quote!(
             use crate::models;
@@ -271,8 +291,7 @@ fn builder(operation: &Operation, inputs: &[Input]) -> TokenStream {
     };
     let send = send(operation);
     let items = operation.pagination.as_ref().map(items);
-    let decode_error = decode_error(operation);
-    let error_enum = error_enum(operation);
+    let error_items = error_items(operation);
     let success_enum = success_enum(operation);
     let method = operation.method_name.trim_start_matches("r#");
     let operation_id = &operation.operation_id;
@@ -301,11 +320,9 @@ fn builder(operation: &Operation, inputs: &[Input]) -> TokenStream {
             #send
 
             #items
-
-            #decode_error
         }
 
-        #error_enum
+        #error_items
 
         #success_enum
     }
@@ -355,11 +372,21 @@ fn send(operation: &Operation) -> TokenStream {
         accept.push_str(", application/json;q=0.9");
     }
     let returns = success_type(content);
+    let errors = if operation.typed_errors().is_empty() {
+        quote!(|_, _| None)
+    } else {
+        let name = ident(&operation.error_name);
+        match (&operation.shared_errors, &operation.module) {
+            // The first operation of a shared enum has no alias in its tag module.
+            (Some(shared), Some(_)) if *shared == operation.error_name => quote!(super::#name::decode),
+            _ => quote!(#name::decode),
+        }
+    };
     let decode = match content {
-        ResponseContent::Empty => quote!(response.empty(Self::decode_error)),
-        ResponseContent::Json { .. } => quote!(response.json(Self::decode_error)),
-        ResponseContent::Text { .. } => quote!(response.text(Self::decode_error)),
-        ResponseContent::Binary { .. } => quote!(response.bytes(Self::decode_error)),
+        ResponseContent::Empty => quote!(response.empty(#errors)),
+        ResponseContent::Json { .. } => quote!(response.json(#errors)),
+        ResponseContent::Text { .. } => quote!(response.text(#errors)),
+        ResponseContent::Binary { .. } => quote!(response.bytes(#errors)),
         ResponseContent::ByStatus { name, variants } => {
             let name = ident(name);
             let arm = |variant: &StatusVariant| {
@@ -380,7 +407,7 @@ fn send(operation: &Operation) -> TokenStream {
             let fallback = variants.iter().find(|variant| variant.status.is_none()).unwrap_or(&variants[0]);
             let fallback = arm(fallback);
             quote! {
-                response.by_status(Self::decode_error, |body| {
+                response.by_status(#errors, |body| {
                     Ok(match body.status() {
                         #( #exact )*
                         _ => #fallback,
@@ -868,18 +895,80 @@ fn multipart(parts: &[MultipartPart], free_form: bool) -> TokenStream {
     }
 }
 
-/// The operation's error enum: one variant per declared error status with a
-/// JSON body, holding that status's model. `None` when no error has a body.
-fn error_enum(operation: &Operation) -> Option<TokenStream> {
-    let typed: Vec<(&ErrorResponse, &Type)> =
-        operation.errors.iter().filter_map(|error| error.ty.as_ref().map(|ty| (error, strip_nullable(ty)))).collect();
+/// The operation's error enum, when it has one of its own, or its alias for
+/// the shared enum that holds its error bodies.
+fn error_items(operation: &Operation) -> Option<TokenStream> {
+    let typed = operation.typed_errors();
     if typed.is_empty() {
         return None;
     }
     let name = ident(&operation.error_name);
-    let variants = typed.iter().map(|(error, ty)| {
+    match &operation.shared_errors {
+        None => {
+            let docs = doc(&format!(
+                "The error bodies `{}` declares, one variant per status. An [`ApiError`](crate::ApiError) \
+                 of this operation holds one: `error.details::<{}>()`; `details` of the model inside works too.",
+                operation.operation_id, operation.error_name
+            ));
+            Some(error_enum(&name, &typed, docs, short_type, None))
+        }
+        Some(shared) if *shared == operation.error_name => None,
+        Some(shared) => {
+            let docs = doc(&format!(
+                "The error bodies `{}` declares, the same as other operations': [`{shared}`](crate::operations::{shared}), which they \
+                 share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<{}>()`.",
+                operation.operation_id, operation.error_name
+            ));
+            let shared = ident(shared);
+            // The shared enums sit in the operations file, or beside the tag modules.
+            let path = match operation.module {
+                None => quote!(#shared),
+                Some(_) => quote!(super::#shared),
+            };
+            Some(quote! {
+                #docs
+                pub type #name = #path;
+            })
+        }
+    }
+}
+
+/// An enum that several operations declare alike, behind their features.
+/// In the one operations file of an API not split by tag, models are named
+/// through its `use crate::models;`; elsewhere in full.
+pub(super) fn shared_errors(shared: &SharedErrors, in_operations_file: bool) -> TokenStream {
+    let name = ident(&shared.name);
+    let (first, others) = shared.operations.split_first().expect("an enum is shared by two operations or more");
+    let others = match others.len() {
+        1 => "one other operation declares the same and names this type".to_owned(),
+        count => format!("{count} other operations declare the same, each naming this type"),
+    };
+    let docs = doc(&format!(
+        "The error bodies `{first}` declares, one variant per status; {others} by an alias of its own. An [`ApiError`](crate::ApiError) of these operations holds one: \
+         `error.details::<{}>()`; `details` of the model inside works too.",
+        shared.name
+    ));
+    let errors: Vec<&ErrorResponse> = shared.errors.iter().collect();
+    let gate = (!shared.features.is_empty()).then(|| {
+        let cfg = super::models::feature_cfg(&shared.features);
+        quote!(#[cfg(#cfg)])
+    });
+    let type_tokens = if in_operations_file { short_type } else { rust_type };
+    error_enum(&name, &errors, docs, type_tokens, gate)
+}
+
+/// An error enum: one variant per declared error status with a JSON body,
+/// holding that status's model, with the decoder `send` hands its response.
+fn error_enum(
+    name: &Ident,
+    typed: &[&ErrorResponse],
+    docs: TokenStream,
+    type_tokens: fn(&Type) -> TokenStream,
+    gate: Option<TokenStream>,
+) -> TokenStream {
+    let variants = typed.iter().map(|error| {
         let variant = ident(&error.variant);
-        let ty = short_type(ty);
+        let ty = type_tokens(strip_nullable(error.ty.as_ref().expect("typed errors have a type")));
         let status = match error.status {
             StatusMatch::Default => "Any other status".to_owned(),
             status => format!("`{}`", status.key()),
@@ -892,7 +981,7 @@ fn error_enum(operation: &Operation) -> Option<TokenStream> {
         let ty = if error.boxed { quote!(Box<#ty>) } else { ty };
         quote!(#docs #variant(#ty),)
     });
-    let bodies = typed.iter().map(|(error, _)| {
+    let bodies = typed.iter().map(|error| {
         let variant = ident(&error.variant);
         if error.boxed {
             quote!(Self::#variant(body) => &**body,)
@@ -900,18 +989,21 @@ fn error_enum(operation: &Operation) -> Option<TokenStream> {
             quote!(Self::#variant(body) => body,)
         }
     });
-    let docs = doc(&format!(
-        "The error bodies `{}` declares, one variant per status. An [`ApiError`](crate::ApiError) \
-         of this operation holds one: `error.details::<{}>()`; `details` of the model inside works too.",
-        operation.operation_id, operation.error_name
-    ));
-    Some(quote! {
+    let decode = decode(typed);
+    quote! {
+        #gate
         #docs
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
         }
 
+        #gate
+        impl #name {
+            #decode
+        }
+
+        #gate
         impl crate::ErrorDetails for #name {
             fn as_any(&self) -> &dyn ::std::any::Any {
                 self
@@ -923,7 +1015,7 @@ fn error_enum(operation: &Operation) -> Option<TokenStream> {
                 }
             }
         }
-    })
+    }
 }
 
 fn strip_nullable(ty: &Type) -> &Type {
@@ -933,28 +1025,21 @@ fn strip_nullable(ty: &Type) -> &Type {
     }
 }
 
-/// Decodes an error body into the operation's error enum: exact statuses,
-/// then ranges, then `default`. A body that does not match is kept raw.
-fn decode_error(operation: &Operation) -> TokenStream {
+/// Decodes an error body into its error enum: exact statuses, then ranges,
+/// then `default`. A body that does not match is kept raw.
+fn decode(typed: &[&ErrorResponse]) -> TokenStream {
     let signature = quote!(Option<Box<dyn crate::ErrorDetails>>);
-    let typed: Vec<&ErrorResponse> = operation.errors.iter().filter(|error| error.ty.is_some()).collect();
-    if typed.is_empty() {
-        return quote! {
-            #[inline]
-            fn decode_error(_status: u16, _body: &[u8]) -> #signature {
-                None
-            }
-        };
-    }
-    let name = ident(&operation.error_name);
-    if let [only] = typed.as_slice() {
+    let docs =
+        doc("The error body of a response with this status, if it is one the spec declares (`send` decodes with it).");
+    if let [only] = typed {
         if only.status == StatusMatch::Default {
             // Every status has the one body: no match (clippy would flag one of a single `_` arm).
             let variant = ident(&only.variant);
             return quote! {
+                #docs
                 #[inline]
-                fn decode_error(_status: u16, body: &[u8]) -> #signature {
-                    let details = crate::de::json(body).map(#name::#variant)?;
+                pub(crate) fn decode(_status: u16, body: &[u8]) -> #signature {
+                    let details = crate::de::json(body).map(Self::#variant)?;
                     Some(Box::new(details))
                 }
             };
@@ -962,10 +1047,10 @@ fn decode_error(operation: &Operation) -> TokenStream {
     }
     let arm = |error: &ErrorResponse, pattern: TokenStream| {
         let variant = ident(&error.variant);
-        quote!(#pattern => crate::de::json(body).map(#name::#variant),)
+        quote!(#pattern => crate::de::json(body).map(Self::#variant),)
     };
     // Exact statuses first, then ranges, then `default`.
-    let mut typed = typed;
+    let mut typed = typed.to_vec();
     typed.sort_by_key(|error| match error.status {
         StatusMatch::Code(_) => 0,
         StatusMatch::Range(_) => 1,
@@ -986,11 +1071,12 @@ fn decode_error(operation: &Operation) -> TokenStream {
     let fallback = typed.iter().all(|error| error.status != StatusMatch::Default).then(|| quote!(_ => None,));
     // Only `send` uses it, and `send`'s future is compiled in the crates that
     // await it: `#[inline]` leaves this to them too, with the error models'
-    // decoding, instead of compiling it for every operation here. One `?` for
-    // all arms: each is code the compiler checks.
+    // decoding, instead of compiling it here. One `?` for all arms: each is
+    // code the compiler checks.
     quote! {
+        #docs
         #[inline]
-        fn decode_error(status: u16, body: &[u8]) -> #signature {
+        pub(crate) fn decode(status: u16, body: &[u8]) -> #signature {
             let details = match status {
                 #( #arms )*
                 #fallback

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostics::{push_pointer, Diagnostic, Kind, Location, SpecErrors};
-use crate::ir::{Api, Type, TypeKind};
+use crate::ir::{Api, Operation, SharedErrors, Type, TypeKind};
 use crate::load::SourceMap;
 pub use access::CLIENT_BUILDER_METHODS;
 pub use names::{type_name, value_name};
@@ -105,6 +105,7 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
     }
     box_recursive_fields(&mut lowerer.types);
     let tags = split_by_tag(spec, &mut operations, &mut lowerer.types);
+    let shared_errors = share_error_enums(&mut operations, &tags);
     let api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
@@ -118,6 +119,7 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
         operations,
         types: lowerer.types,
         tags,
+        shared_errors,
     };
     if lowerer.errors.is_empty() {
         Ok(Lowered { api, warnings: lowerer.warnings, skipped: lowerer.skipped })
@@ -184,7 +186,7 @@ fn split_by_tag(
         return Vec::new();
     }
     names.sort();
-    let mut scope = names::Scope::with_reserved(&["mod", "unreferenced_models"]);
+    let mut scope = names::Scope::with_reserved(&["mod", "shared_errors", "unreferenced_models"]);
     let tags: Vec<crate::ir::Tag> = names
         .into_iter()
         .map(|name| {
@@ -216,6 +218,45 @@ fn split_by_tag(
         }
     }
     tags
+}
+
+/// Operations that declare the same error bodies share one enum, named after
+/// the first of them; each of the others names it by an alias of its own.
+/// Most of SailPoint's hundreds of operations declare the same five bodies,
+/// and each enum is code every build of the crate compiles.
+fn share_error_enums(operations: &mut [Operation], tags: &[crate::ir::Tag]) -> Vec<SharedErrors> {
+    let mut groups: Vec<(SharedErrors, Vec<usize>)> = Vec::new();
+    for (index, operation) in operations.iter().enumerate() {
+        let errors: Vec<crate::ir::ErrorResponse> = operation.typed_errors().into_iter().cloned().collect();
+        if errors.is_empty() {
+            continue;
+        }
+        let feature =
+            tags.iter().find(|tag| operation.module.as_ref() == Some(&tag.module)).map(|tag| tag.feature.clone());
+        let group = match groups.iter().position(|(group, _)| group.errors == errors) {
+            Some(position) => &mut groups[position],
+            None => {
+                let group = SharedErrors {
+                    name: operation.error_name.clone(),
+                    errors,
+                    operations: Vec::new(),
+                    features: BTreeSet::new(),
+                };
+                groups.push((group, Vec::new()));
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        group.0.operations.push(operation.operation_id.clone());
+        group.0.features.extend(feature);
+        group.1.push(index);
+    }
+    groups.retain(|(_, members)| members.len() > 1);
+    for (group, members) in &groups {
+        for &index in members {
+            operations[index].shared_errors = Some(group.name.clone());
+        }
+    }
+    groups.into_iter().map(|(group, _)| group).collect()
 }
 
 /// Named types a type's definition refers to.

@@ -43,8 +43,7 @@ impl PostForms {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::PostFormsResponse> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -83,11 +82,6 @@ impl PostForms {
         };
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
-    }
 }
 
 impl crate::Client {
@@ -124,8 +118,7 @@ impl DownloadFile {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<::bytes::Bytes> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.bytes(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.bytes(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -144,11 +137,6 @@ impl DownloadFile {
             )
             .accept("application/pdf");
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -251,8 +239,7 @@ impl UploadFile {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -287,11 +274,6 @@ impl UploadFile {
             request.upload("application/octet-stream", body)
         };
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -337,8 +319,7 @@ impl PostNote {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<String> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.text(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.text(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -356,11 +337,6 @@ impl PostNote {
             None => request,
         };
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -516,8 +492,7 @@ impl Search {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<String>> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -570,11 +545,6 @@ impl Search {
         let request = request.query_opt("send", self.send2.as_ref());
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
-    }
 }
 
 impl crate::Client {
@@ -609,7 +579,7 @@ impl StartJob {
                 |response| {
                     response
                         .by_status(
-                            Self::decode_error,
+                            StartJobError::decode,
                             |body| {
                                 Ok(
                                     match body.status() {
@@ -637,15 +607,6 @@ impl StartJob {
             .accept("application/json");
         Ok(request)
     }
-
-    #[inline]
-    fn decode_error(status: u16, body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        let details = match status {
-            400..=499 => crate::de::json(body).map(StartJobError::Status4xx),
-            _ => None,
-        }?;
-        Some(Box::new(details))
-    }
 }
 
 /// The error bodies `startJob` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<StartJobError>()`; `details` of the model inside works too.
@@ -653,6 +614,21 @@ impl StartJob {
 pub enum StartJobError {
     /// `4XX`: Refused.
     Status4xx(Box<models::DefaultBody>),
+}
+
+impl StartJobError {
+    /// The error body of a response with this status, if it is one the spec declares (`send` decodes with it).
+    #[inline]
+    pub(crate) fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Box<dyn crate::ErrorDetails>> {
+        let details = match status {
+            400..=499 => crate::de::json(body).map(Self::Status4xx),
+            _ => None,
+        }?;
+        Some(Box::new(details))
+    }
 }
 
 impl crate::ErrorDetails for StartJobError {
@@ -712,8 +688,7 @@ impl DeleteBatch {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -732,11 +707,6 @@ impl DeleteBatch {
             )
             .accept("application/json");
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -766,8 +736,7 @@ impl Execute2 {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -781,10 +750,5 @@ impl Execute2 {
             )
             .accept("application/json");
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }

@@ -72,8 +72,7 @@ impl ListNumbered {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -116,11 +115,6 @@ impl ListNumbered {
             crate::paginate::page(request.send(), crate::paginate::Fetched::from_list)
         };
         crate::Items::new(Box::new(fetch), first)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -180,8 +174,7 @@ impl ListWrapped {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::ListWrappedResponse> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -237,11 +230,6 @@ impl ListWrapped {
             )
         };
         crate::Items::new(Box::new(fetch), first)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -329,8 +317,7 @@ impl ListByNextUrl {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::ListByNextUrlResponse> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -388,11 +375,6 @@ impl ListByNextUrl {
         };
         crate::Items::new(Box::new(fetch), first)
     }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
-    }
 }
 
 impl crate::Client {
@@ -437,8 +419,7 @@ impl ListByNextToken {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<models::ListByNextTokenResponse> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -485,11 +466,6 @@ impl ListByNextToken {
         };
         crate::Items::new(Box::new(fetch), first)
     }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
-    }
 }
 
 impl crate::Client {
@@ -534,8 +510,7 @@ impl ListLinked {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -585,11 +560,6 @@ impl ListLinked {
             )
         };
         crate::Items::new(Box::new(fetch), first)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -649,8 +619,7 @@ impl ListGuessed {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -666,11 +635,6 @@ impl ListGuessed {
         let request = request.query_opt("page", self.page.as_ref());
         let request = request.query_opt("size", self.size.as_ref());
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -730,8 +694,7 @@ impl ListVetoed {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.json(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -747,10 +710,5 @@ impl ListVetoed {
         let request = request.query_opt("limit", self.limit.as_ref());
         let request = request.query_opt("offset", self.offset.as_ref());
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }

@@ -29,8 +29,7 @@ impl GetDefault {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -44,11 +43,6 @@ impl GetDefault {
             )
             .accept("application/json");
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -78,8 +72,7 @@ impl GetBasic {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -94,11 +87,6 @@ impl GetBasic {
             .accept("application/json")
             .security(&[&[2]]);
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -128,8 +116,7 @@ impl GetHeaderKey {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -144,11 +131,6 @@ impl GetHeaderKey {
             .accept("application/json")
             .security(&[&[3]]);
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -192,8 +174,7 @@ impl GetQueryKey {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -209,11 +190,6 @@ impl GetQueryKey {
             .security(&[&[4]]);
         let request = request.query_opt("q", self.q.as_ref());
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -243,8 +219,7 @@ impl GetCookieKey {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -259,11 +234,6 @@ impl GetCookieKey {
             .accept("application/json")
             .security(&[&[5]]);
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -295,8 +265,7 @@ impl GetPublic {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -311,11 +280,6 @@ impl GetPublic {
             .accept("application/json")
             .security(&[]);
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -347,8 +311,7 @@ impl GetOptional {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -363,11 +326,6 @@ impl GetOptional {
             .accept("application/json")
             .security(&[&[], &[3]]);
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -399,8 +357,7 @@ impl GetBothKeys {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -415,11 +372,6 @@ impl GetBothKeys {
             .accept("application/json")
             .security(&[&[3, 4]]);
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -451,8 +403,7 @@ impl GetKeyOrBasic {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -467,11 +418,6 @@ impl GetKeyOrBasic {
             .accept("application/json")
             .security(&[&[3], &[2]]);
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
 
@@ -503,8 +449,7 @@ impl GetDigest {
     #[inline]
     pub fn send(self) -> crate::ResponseFuture<()> {
         let client = self.client.clone();
-        client
-            .dispatch(self.into_request(), |response| response.empty(Self::decode_error))
+        client.dispatch(self.into_request(), |response| response.empty(|_, _| None))
     }
 
     /// The request [`send`](Self::send) sends.
@@ -519,10 +464,5 @@ impl GetDigest {
             .accept("application/json")
             .security(&[]);
         Ok(request)
-    }
-
-    #[inline]
-    fn decode_error(_status: u16, _body: &[u8]) -> Option<Box<dyn crate::ErrorDetails>> {
-        None
     }
 }
