@@ -7,7 +7,8 @@
 //! only ever arrive as JSON objects, so [`serde_object!`] implements
 //! just that: each known property is decoded into its field, unknown ones
 //! are skipped, a missing required one is an error, and a property repeated
-//! in the object keeps its last value (as `serde_json::Value` does).
+//! in the object keeps its last value (as `serde_json::Value` does). One
+//! generic visitor serves every model, which supplies only [`FromMap`].
 //!
 //! It encodes them too, through one generic function over a list of the
 //! fields as `erased_serde` trait objects, rather than a derive's method
@@ -80,34 +81,25 @@ macro_rules! serde_object {
 
         impl<'de> ::serde::Deserialize<'de> for $model {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                struct __ObjectVisitor;
+                $crate::de::object(deserializer)
+            }
+        }
 
-                impl<'de> ::serde::de::Visitor<'de> for __ObjectVisitor {
-                    type Value = $model;
+        impl<'de> $crate::de::FromMap<'de> for $model {
+            const EXPECTING: &'static str = concat!("a `", stringify!($model), "` object");
 
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(concat!("a `", stringify!($model), "` object"))
-                    }
-
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: __A,
-                    ) -> ::std::result::Result<$model, __A::Error> {
-                        $( let mut $field = ::std::option::Option::None; )*
-                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
-                            // One `?` for all arms: each `?` is code the compiler checks.
-                            match key.as_str() {
-                                $( $wire => $crate::de::next_value(&mut map, &mut $field), )*
-                                _ => $crate::de::skip_value(&mut map),
-                            }?;
-                        }
-                        ::std::result::Result::Ok($model {
-                            $( $field: $crate::de::serde_object!(@finish $kind $field $wire), )*
-                        })
-                    }
+            fn from_map<__A: ::serde::de::MapAccess<'de>>(mut map: __A) -> ::std::result::Result<Self, __A::Error> {
+                $( let mut $field = ::std::option::Option::None; )*
+                while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
+                    // One `?` for all arms: each `?` is code the compiler checks.
+                    match key.as_str() {
+                        $( $wire => $crate::de::next_value(&mut map, &mut $field), )*
+                        _ => $crate::de::skip_value(&mut map),
+                    }?;
                 }
-
-                deserializer.deserialize_map(__ObjectVisitor)
+                ::std::result::Result::Ok($model {
+                    $( $field: $crate::de::serde_object!(@finish $kind $field $wire), )*
+                })
             }
         }
     };
@@ -117,16 +109,46 @@ macro_rules! serde_object {
     (@encode $kind:ident $value:expr) => {
         $crate::de::always(&$value)
     };
-    // An absent optional field is `None`, like an explicit `null`.
-    (@finish optional $field:ident $wire:literal) => {
-        $field.flatten()
-    };
-    (@finish nullable $field:ident $wire:literal) => {
-        $field.flatten()
-    };
     (@finish required $field:ident $wire:literal) => {
         $crate::de::required($field, $wire)?
     };
+    // An absent optional or nullable field is `None`, like an explicit `null`.
+    (@finish $kind:ident $field:ident $wire:literal) => {
+        $field.flatten()
+    };
+}
+
+/// A model decoded from a JSON object, the half of `Deserialize` that
+/// differs between models: the visitor around it is one generic type,
+/// rather than a type and impl for every model.
+#[allow(dead_code, reason = "used only by specs with object models")]
+pub(crate) trait FromMap<'de>: Sized {
+    /// What a decoding error says was expected (``a `Connector` object``).
+    const EXPECTING: &'static str;
+
+    /// The model from the object's properties.
+    fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Decodes a model from a JSON object.
+#[allow(dead_code, reason = "used only by specs with object models")]
+pub(crate) fn object<'de, D: serde::Deserializer<'de>, T: FromMap<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+#[allow(dead_code, reason = "used only by specs with object models")]
+struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: FromMap<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
 }
 
 /// Decodes the value of a property into its field's slot (the last one wins).
