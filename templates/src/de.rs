@@ -19,11 +19,11 @@ use std::fmt;
 
 /// A property name, borrowed from the input when it has no escapes.
 #[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) struct Key<'de>(Cow<'de, str>);
+struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
     #[allow(dead_code, reason = "used only by specs with object models")]
-    pub(crate) fn as_str(&self) -> &str {
+    fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -90,13 +90,11 @@ macro_rules! serde_object {
 
             fn from_map<__A: ::serde::de::MapAccess<'de>>(mut map: __A) -> ::std::result::Result<Self, __A::Error> {
                 $( let mut $field = ::std::option::Option::None; )*
-                while let ::std::option::Option::Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
-                    // One `?` for all arms: each `?` is code the compiler checks.
-                    match key.as_str() {
-                        $( $wire => $crate::de::next_value(&mut map, &mut $field), )*
-                        _ => $crate::de::skip_value(&mut map),
-                    }?;
-                }
+                // One call with every field's slot, not a `match` arm a field:
+                // arms in a loop were most of what the compiler spent on models.
+                $crate::de::fill(&mut map, &mut [
+                    $( ($wire, &mut $field as &mut dyn $crate::de::Slot<'de, __A>), )*
+                ])?;
                 ::std::result::Result::Ok($model {
                     $( $field: $crate::de::serde_object!(@finish $kind $field $wire), )*
                 })
@@ -151,19 +149,39 @@ impl<'de, T: FromMap<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// Decodes the value of a property into its field's slot (the last one wins).
+/// A field's slot while its object is decoded.
 #[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) fn next_value<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>>(
+pub(crate) trait Slot<'de, A: serde::de::MapAccess<'de>> {
+    /// Decodes the value of the field's property (the last one wins).
+    fn fill(&mut self, map: &mut A) -> Result<(), A::Error>;
+}
+
+impl<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>> Slot<'de, A> for Option<T> {
+    fn fill(&mut self, map: &mut A) -> Result<(), A::Error> {
+        *self = Some(map.next_value()?);
+        Ok(())
+    }
+}
+
+/// Decodes an object's properties into their fields' slots, by wire name;
+/// properties the model does not have are skipped.
+#[allow(dead_code, reason = "used only by specs with object models")]
+pub(crate) fn fill<'de, A: serde::de::MapAccess<'de>>(
     map: &mut A,
-    slot: &mut Option<T>,
+    slots: &mut [(&'static str, &mut dyn Slot<'de, A>)],
 ) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        match slots.iter_mut().find(|(wire, _)| *wire == key.as_str()) {
+            Some((_, slot)) => slot.fill(map)?,
+            None => skip_value(map)?,
+        }
+    }
     Ok(())
 }
 
 /// Skips the value of a property the model does not have.
 #[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(drop)
 }
 
