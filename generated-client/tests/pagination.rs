@@ -367,7 +367,7 @@ impl Respond for Throttled {
 
 #[tokio::test]
 async fn a_429_on_one_page_pauses_the_requests_of_the_others() {
-    let server = MockServer::start().await;
+    let server = exclusive_server().await;
     let client = Client::builder().base_url(server.uri()).token(TOKEN).allow_http(true).build().unwrap();
     let arrivals = Arc::new(Mutex::new(Vec::new()));
     let throttled = Throttled { pages: Connectors::like_sailpoint(1000), arrivals: Arc::clone(&arrivals) };

@@ -28,9 +28,17 @@ pub fn client_for(server: &MockServer) -> Client {
 
 /// A fresh mock server and a client pointed at it.
 pub async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start().await;
+    let server = exclusive_server().await;
     let client = client_for(&server);
     (server, client)
+}
+
+/// A mock server of this test's own. `MockServer::start` hands out servers
+/// from a pool shared by the tests: a page an earlier test requested ahead
+/// (its task aborted, its request already on the wire) could then arrive at
+/// the next test's server and be counted there.
+pub async fn exclusive_server() -> MockServer {
+    MockServer::builder().start().await
 }
 
 /// Every request the server received.
