@@ -157,7 +157,7 @@ impl DeleteCustomConnector {
     }
 }
 
-/// The error bodies `deleteCustomConnector` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<DeleteCustomConnectorError>()`.
+/// The error bodies `deleteCustomConnector` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<DeleteCustomConnectorError>()`.
 pub type DeleteCustomConnectorError = GetConnectorError;
 
 impl crate::Client {
@@ -241,7 +241,7 @@ impl UpdateConnector {
     }
 }
 
-/// The error bodies `updateConnector` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<UpdateConnectorError>()`.
+/// The error bodies `updateConnector` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<UpdateConnectorError>()`.
 pub type UpdateConnectorError = GetConnectorError;
 
 impl crate::Client {
@@ -410,7 +410,7 @@ impl GetConnectorList {
     }
 }
 
-/// The error bodies `getConnectorList` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorListError>()`.
+/// The error bodies `getConnectorList` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorListError>()`.
 pub type GetConnectorListError = GetConnectorError;
 
 impl crate::Client {
@@ -478,7 +478,7 @@ impl CreateCustomConnector {
     }
 }
 
-/// The error bodies `createCustomConnector` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<CreateCustomConnectorError>()`.
+/// The error bodies `createCustomConnector` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<CreateCustomConnectorError>()`.
 pub type CreateCustomConnectorError = GetConnectorError;
 
 impl crate::Client {
@@ -550,7 +550,7 @@ impl GetConnectorSourceConfig {
     }
 }
 
-/// The error bodies `getConnectorSourceConfig` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceConfigError>()`.
+/// The error bodies `getConnectorSourceConfig` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceConfigError>()`.
 pub type GetConnectorSourceConfigError = GetConnectorError;
 
 impl crate::Client {
@@ -639,7 +639,7 @@ impl PutConnectorSourceConfig {
     }
 }
 
-/// The error bodies `putConnectorSourceConfig` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceConfigError>()`.
+/// The error bodies `putConnectorSourceConfig` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceConfigError>()`.
 pub type PutConnectorSourceConfigError = GetConnectorError;
 
 impl crate::Client {
@@ -729,7 +729,7 @@ impl GetConnectorTranslations {
     }
 }
 
-/// The error bodies `getConnectorTranslations` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorTranslationsError>()`.
+/// The error bodies `getConnectorTranslations` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorTranslationsError>()`.
 pub type GetConnectorTranslationsError = GetConnectorError;
 
 impl crate::Client {
@@ -836,7 +836,7 @@ impl PutConnectorTranslations {
     }
 }
 
-/// The error bodies `putConnectorTranslations` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorTranslationsError>()`.
+/// The error bodies `putConnectorTranslations` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorTranslationsError>()`.
 pub type PutConnectorTranslationsError = GetConnectorError;
 
 impl crate::Client {
@@ -908,7 +908,7 @@ impl GetConnectorSourceTemplate {
     }
 }
 
-/// The error bodies `getConnectorSourceTemplate` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceTemplateError>()`.
+/// The error bodies `getConnectorSourceTemplate` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorSourceTemplateError>()`.
 pub type GetConnectorSourceTemplateError = GetConnectorError;
 
 impl crate::Client {
@@ -997,7 +997,7 @@ impl PutConnectorSourceTemplate {
     }
 }
 
-/// The error bodies `putConnectorSourceTemplate` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceTemplateError>()`.
+/// The error bodies `putConnectorSourceTemplate` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorSourceTemplateError>()`.
 pub type PutConnectorSourceTemplateError = GetConnectorError;
 
 impl crate::Client {
@@ -1069,7 +1069,7 @@ impl GetConnectorCorrelationConfig {
     }
 }
 
-/// The error bodies `getConnectorCorrelationConfig` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorCorrelationConfigError>()`.
+/// The error bodies `getConnectorCorrelationConfig` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<GetConnectorCorrelationConfigError>()`.
 pub type GetConnectorCorrelationConfigError = GetConnectorError;
 
 impl crate::Client {
@@ -1158,7 +1158,7 @@ impl PutConnectorCorrelationConfig {
     }
 }
 
-/// The error bodies `putConnectorCorrelationConfig` declares, the same as other operations': [`GetConnectorError`](crate::operations::GetConnectorError), which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorCorrelationConfigError>()`.
+/// The error bodies `putConnectorCorrelationConfig` declares, the same as other operations': [`GetConnectorError`], which they share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<PutConnectorCorrelationConfigError>()`.
 pub type PutConnectorCorrelationConfigError = GetConnectorError;
 
 /// The error bodies `getConnector` declares, one variant per status; 12 other operations declare the same, each naming this type by an alias of its own. An [`ApiError`](crate::ApiError) of these operations holds one: `error.details::<GetConnectorError>()`; `details` of the model inside works too.

@@ -914,17 +914,17 @@ fn error_items(operation: &Operation) -> Option<TokenStream> {
         }
         Some(shared) if *shared == operation.error_name => None,
         Some(shared) => {
+            let shared_ident = ident(shared);
+            // The shared enums sit in the operations file, or beside the tag modules.
+            let (link, path) = match operation.module {
+                None => (format!("[`{shared}`]"), quote!(#shared_ident)),
+                Some(_) => (format!("[`{shared}`](super::{shared})"), quote!(super::#shared_ident)),
+            };
             let docs = doc(&format!(
-                "The error bodies `{}` declares, the same as other operations': [`{shared}`](crate::operations::{shared}), which they \
+                "The error bodies `{}` declares, the same as other operations': {link}, which they \
                  share. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<{}>()`.",
                 operation.operation_id, operation.error_name
             ));
-            let shared = ident(shared);
-            // The shared enums sit in the operations file, or beside the tag modules.
-            let path = match operation.module {
-                None => quote!(#shared),
-                Some(_) => quote!(super::#shared),
-            };
             Some(quote! {
                 #docs
                 pub type #name = #path;
