@@ -79,7 +79,7 @@ impl GetConnector {
         let path = format!("/connectors/{script_name_segment}");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -149,7 +149,7 @@ impl DeleteCustomConnector {
         let path = format!("/connectors/{script_name_segment}");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::DELETE,
+                crate::request::Method::DELETE,
                 path,
             )
             .accept("application/json");
@@ -232,7 +232,7 @@ impl UpdateConnector {
         let path = format!("/connectors/{script_name_segment}");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::PATCH,
+                crate::request::Method::PATCH,
                 path,
             )
             .accept("application/json");
@@ -367,7 +367,7 @@ impl GetConnectorList {
         let path = String::from("/connectors");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -404,9 +404,12 @@ impl GetConnectorList {
                 }
             }
 
-            crate::paginate::page(request.send(), crate::paginate::Fetched::from_list)
+            crate::paginate::page(
+                request.send(),
+                crate::paginate::Fetched::from_counted_list,
+            )
         };
-        crate::Items::new(Box::new(fetch), first)
+        crate::paginate::items(fetch, first)
     }
 }
 
@@ -469,7 +472,7 @@ impl CreateCustomConnector {
         let path = String::from("/connectors");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::POST,
+                crate::request::Method::POST,
                 path,
             )
             .accept("application/json");
@@ -542,7 +545,7 @@ impl GetConnectorSourceConfig {
         let path = format!("/connectors/{script_name_segment}/source-config");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/xml, application/json;q=0.9");
@@ -625,7 +628,7 @@ impl PutConnectorSourceConfig {
         let path = format!("/connectors/{script_name_segment}/source-config");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::PUT,
+                crate::request::Method::PUT,
                 path,
             )
             .accept("application/json");
@@ -721,7 +724,7 @@ impl GetConnectorTranslations {
         );
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("text/plain, application/json;q=0.9");
@@ -822,7 +825,7 @@ impl PutConnectorTranslations {
         );
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::PUT,
+                crate::request::Method::PUT,
                 path,
             )
             .accept("application/json");
@@ -900,7 +903,7 @@ impl GetConnectorSourceTemplate {
         let path = format!("/connectors/{script_name_segment}/source-template");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/xml, application/json;q=0.9");
@@ -983,7 +986,7 @@ impl PutConnectorSourceTemplate {
         let path = format!("/connectors/{script_name_segment}/source-template");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::PUT,
+                crate::request::Method::PUT,
                 path,
             )
             .accept("application/json");
@@ -1061,7 +1064,7 @@ impl GetConnectorCorrelationConfig {
         let path = format!("/connectors/{script_name_segment}/correlation-config");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/xml, application/json;q=0.9");
@@ -1144,7 +1147,7 @@ impl PutConnectorCorrelationConfig {
         let path = format!("/connectors/{script_name_segment}/correlation-config");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::PUT,
+                crate::request::Method::PUT,
                 path,
             )
             .accept("application/json");

@@ -43,6 +43,13 @@ pub struct Api {
 }
 
 impl Api {
+    /// Whether the crate follows SailPoint's conventions (the runtime's
+    /// `sailpoint` feature): an API of SailPoint's, or one with operations
+    /// marked experimental in SailPoint's way.
+    pub fn sailpoint_conventions(&self) -> bool {
+        self.settings.sailpoint.is_some() || self.operations.iter().any(|operation| operation.experimental)
+    }
+
     /// Which kinds of credentials the API's schemes take: they decide the
     /// builder's methods, the environment variables and the guide's sections.
     pub fn credentials(&self) -> Credentials {
@@ -387,6 +394,9 @@ pub struct Pagination {
     pub items: ItemsAt,
     /// Type of one item.
     pub item: Type,
+    /// Whether the response's `X-Total-Count` header holds the list's
+    /// total (SailPoint's convention, so set for SailPoint's APIs only).
+    pub total_count: bool,
 }
 
 /// The paging styles `items()` runs.

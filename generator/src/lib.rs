@@ -19,6 +19,7 @@ mod templates;
 
 pub use diagnostics::{Diagnostic, Location, SpecErrors};
 pub use load::{MemorySource, SpecSource};
+pub use templates::{runtime_files, runtime_version, RUNTIME_CRATE};
 
 /// One file of the generated crate, by path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +62,8 @@ pub struct Options {
     pub env_prefix: Option<String>,
     /// The generator config checked in beside the spec.
     pub config: config::Config,
+    /// Where the runtime crate is, relative to the generated crate's folder.
+    pub runtime_path: String,
 }
 
 impl Default for Options {
@@ -71,6 +74,7 @@ impl Default for Options {
             benches: Vec::new(),
             env_prefix: None,
             config: config::Config::default(),
+            runtime_path: format!("../{}", templates::RUNTIME_CRATE),
         }
     }
 }

@@ -18,19 +18,46 @@ pub(crate) const SKELETON_TITLE: &str = "SailPoint Identity Security Cloud v2024
 /// The README's hand-written part; codegen appends the operation table.
 pub(crate) const README_SKELETON: &str = include_str!("../../templates/README.md");
 
-/// Runtime modules and formatting settings, by path in the generated crate.
-const FILES: &[(&str, &str)] = &[
-    ("rustfmt.toml", include_str!("../../templates/rustfmt.toml")),
-    ("src/auth.rs", include_str!("../../templates/src/auth.rs")),
-    ("src/client.rs", include_str!("../../templates/src/client.rs")),
-    ("src/config.rs", include_str!("../../templates/src/config.rs")),
-    ("src/de.rs", include_str!("../../templates/src/de.rs")),
-    ("src/error.rs", include_str!("../../templates/src/error.rs")),
-    ("src/paginate.rs", include_str!("../../templates/src/paginate.rs")),
-    ("src/request.rs", include_str!("../../templates/src/request.rs")),
-    ("src/response.rs", include_str!("../../templates/src/response.rs")),
-    ("src/retry.rs", include_str!("../../templates/src/retry.rs")),
+/// Files copied into every generated crate, by path in it.
+const FILES: &[(&str, &str)] = &[("rustfmt.toml", include_str!("../../templates/rustfmt.toml"))];
+
+/// The package name of the runtime crate every generated crate depends on.
+pub const RUNTIME_CRATE: &str = "openapi-client-runtime";
+
+/// The runtime crate (`templates/runtime/`), by path in its folder: the one
+/// list of its files, which `runtime_files` writes wherever generated crates
+/// need a copy beside them.
+const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("Cargo.toml", include_str!("../../templates/runtime/Cargo.toml")),
+    ("src/lib.rs", include_str!("../../templates/runtime/src/lib.rs")),
+    ("src/api.rs", include_str!("../../templates/runtime/src/api.rs")),
+    ("src/auth.rs", include_str!("../../templates/runtime/src/auth.rs")),
+    ("src/client.rs", include_str!("../../templates/runtime/src/client.rs")),
+    ("src/config.rs", include_str!("../../templates/runtime/src/config.rs")),
+    ("src/de.rs", include_str!("../../templates/runtime/src/de.rs")),
+    ("src/error.rs", include_str!("../../templates/runtime/src/error.rs")),
+    ("src/paginate.rs", include_str!("../../templates/runtime/src/paginate.rs")),
+    ("src/request.rs", include_str!("../../templates/runtime/src/request.rs")),
+    ("src/response.rs", include_str!("../../templates/runtime/src/response.rs")),
+    ("src/retry.rs", include_str!("../../templates/runtime/src/retry.rs")),
+    ("src/sailpoint.rs", include_str!("../../templates/runtime/src/sailpoint.rs")),
+    ("src/session.rs", include_str!("../../templates/runtime/src/session.rs")),
 ];
+
+/// The runtime's version, from its manifest: generated crates depend on it.
+pub fn runtime_version() -> &'static str {
+    let manifest = RUNTIME_FILES[0].1;
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \"")?.strip_suffix('"'))
+        .expect("templates/runtime/Cargo.toml has a version")
+}
+
+/// The runtime crate's files, for a copy of it beside generated crates
+/// (outside this repository, where `templates/runtime` cannot be reached).
+pub fn runtime_files() -> Vec<GeneratedFile> {
+    RUNTIME_FILES.iter().map(|(path, contents)| generated(path, contents)).collect()
+}
 
 /// A program in the crate's `examples/`, written for the Connectors operations.
 pub(crate) struct Example {

@@ -65,7 +65,10 @@ pub fn run(args: Args) -> Result<()> {
         }
         rows.push(row);
     }
-    let members: Vec<&str> = written.iter().map(|&(index, _)| rows[index].crate_name.as_str()).collect();
+    // The runtime once, a member every crate shares.
+    generate::write_runtime(&workdir.join(generator::RUNTIME_CRATE), generate::Mode::Write)?;
+    let mut members: Vec<&str> = vec![generator::RUNTIME_CRATE];
+    members.extend(written.iter().map(|&(index, _)| rows[index].crate_name.as_str()));
     write_workspace(&workdir, &members, &root)?;
 
     // The smallest crate first: its run builds the dependencies the crates
@@ -162,7 +165,12 @@ struct Row {
 fn generate_crate(spec: &Path, crate_name: String, workdir: &Path) -> Result<(Row, Option<usize>)> {
     let out = workdir.join(&crate_name);
     let mut row = Row { spec: spec.display().to_string(), crate_name, counts: None, times: Vec::new(), failure: None };
-    let options = Options { keep_going: true, crate_name: row.crate_name.clone(), ..Options::default() };
+    let options = Options {
+        keep_going: true,
+        crate_name: row.crate_name.clone(),
+        runtime_path: Some(format!("../{}", generator::RUNTIME_CRATE)),
+        ..Options::default()
+    };
     let started = Instant::now();
     println!("\nspec:        {}", spec.display());
     // A generator panic is a generator bug, reported by the panic hook; the other specs still run.
@@ -419,26 +427,16 @@ fn lock_workdir(workdir: &Path) -> Result<fs::File> {
 }
 
 /// Writes the crate's files into `out`, leaving unchanged files untouched (so
-/// a rerun finds cargo's results fresh) and removing every other file (the
-/// folder is wholly generated; a stale example would still be compiled).
+/// a rerun finds cargo's results fresh) and removing generated files the
+/// spec no longer produces, as `cargo xtask generate` does.
 fn write_crate(out: &Path, files: &[generator::GeneratedFile]) -> Result<()> {
-    let changed: Vec<generator::GeneratedFile> = files
-        .iter()
-        .filter(|file| fs::read(out.join(&file.path)).ok().as_deref() != Some(file.contents.as_bytes()))
-        .cloned()
-        .collect();
+    let stale = generate::stale_files(files, out)?;
+    let changed: Vec<generator::GeneratedFile> =
+        files.iter().filter(|file| stale.contains(&file.path)).cloned().collect();
     generate::write_files(out, &changed)?;
-    let expected: BTreeSet<PathBuf> = files.iter().map(|file| out.join(&file.path)).collect();
-    let mut pending = vec![out.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        for entry in fs::read_dir(&folder).with_context(|| format!("listing {}", folder.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if !expected.contains(&path) {
-                fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
-            }
-        }
+    for path in generate::leftover_files(files, out)? {
+        let path = out.join(path);
+        fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
     }
     Ok(())
 }

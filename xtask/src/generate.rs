@@ -144,6 +144,9 @@ pub struct Options {
     pub crate_name: String,
     /// Prefix of the environment variables the client reads, instead of the derived one.
     pub env_prefix: Option<String>,
+    /// Where the runtime crate is, relative to the crate folder, when the
+    /// caller writes it (conformance's workspace); see [`runtime_for`] otherwise.
+    pub runtime_path: Option<String>,
 }
 
 impl Default for Options {
@@ -154,6 +157,7 @@ impl Default for Options {
             keep_going: false,
             crate_name: CRATE_NAME.to_owned(),
             env_prefix: None,
+            runtime_path: None,
         }
     }
 }
@@ -177,6 +181,11 @@ pub fn generator_options(spec: &Path, out: Option<&Path>, options: &Options) -> 
         benches: out.map(hand_written_benches).transpose()?.unwrap_or_default(),
         env_prefix: options.env_prefix.clone(),
         config: generator_config(spec)?,
+        runtime_path: match (&options.runtime_path, out) {
+            (Some(path), _) => path.clone(),
+            (None, Some(out)) => runtime_for(out)?.path,
+            (None, None) => format!("../{}", generator::RUNTIME_CRATE),
+        },
     })
 }
 
@@ -205,6 +214,67 @@ fn hand_written_benches(out: &Path) -> Result<Vec<String>> {
     }
     benches.sort();
     Ok(benches)
+}
+
+/// Where a crate written to a folder finds the runtime crate.
+pub struct RuntimeAt {
+    /// The path its manifest names, relative to the crate's folder.
+    pub path: String,
+    /// Where a copy of the runtime must be written, outside this repository.
+    pub copy: Option<PathBuf>,
+}
+
+/// The runtime of a crate written to `out`: this repository's own
+/// (`templates/runtime`) for a folder inside it, else a copy beside the
+/// crate (`../openapi-client-runtime`), which every crate generated into
+/// the same parent folder shares.
+pub fn runtime_for(out: &Path) -> Result<RuntimeAt> {
+    let root = workspace_root();
+    let out = absolute(out)?;
+    if out.starts_with(&root) {
+        let runtime = root.join("templates/runtime");
+        let path = pathdiff::diff_paths(&runtime, &out).context("the runtime's path relative to the crate")?;
+        return Ok(RuntimeAt { path: path.to_string_lossy().replace('\\', "/"), copy: None });
+    }
+    let parent = out.parent().context("the crate folder has a parent")?;
+    Ok(RuntimeAt {
+        path: format!("../{}", generator::RUNTIME_CRATE),
+        copy: Some(parent.join(generator::RUNTIME_CRATE)),
+    })
+}
+
+/// `path` made absolute and free of `.` and `..`, without requiring it to exist.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let path = std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    let mut clean = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    Ok(clean)
+}
+
+/// Writes (or checks) the runtime crate's copy in `folder`.
+pub fn write_runtime(folder: &Path, mode: Mode) -> Result<()> {
+    let files = generator::runtime_files();
+    let stale = stale_files(&files, folder)?;
+    let leftovers = leftover_files(&files, folder)?;
+    match mode {
+        Mode::Check if !stale.is_empty() || !leftovers.is_empty() => {
+            bail!("the runtime in {} is out of date; run `cargo xtask generate` to update it", folder.display())
+        }
+        Mode::Check => Ok(()),
+        Mode::Write => {
+            let changed: Vec<_> = files.iter().filter(|file| stale.contains(&file.path)).cloned().collect();
+            write_files(folder, &changed)?;
+            remove_files(folder, &leftovers)
+        }
+    }
 }
 
 /// Generates the crate for the spec at `spec` into `out`.
@@ -243,9 +313,9 @@ pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> 
         Mode::Write => {
             let changed: Vec<_> = generated.files.iter().filter(|file| stale.contains(&file.path)).cloned().collect();
             write_files(out, &changed)?;
-            for path in &leftovers {
-                let target = out.join(path);
-                fs::remove_file(&target).with_context(|| format!("removing {}", target.display()))?;
+            remove_files(out, &leftovers)?;
+            if let Some(copy) = runtime_for(out)?.copy {
+                write_runtime(&copy, mode)?;
             }
             println!(
                 "generated {} files into {} ({} changed, {} removed): {} operations, {} left out, {} warnings, in {:.0?}",
@@ -275,8 +345,17 @@ pub fn write_files(out: &Path, files: &[generator::GeneratedFile]) -> Result<()>
     Ok(())
 }
 
+/// Removes `paths` (relative to `out`).
+fn remove_files(out: &Path, paths: &BTreeSet<String>) -> Result<()> {
+    for path in paths {
+        let target = out.join(path);
+        fs::remove_file(&target).with_context(|| format!("removing {}", target.display()))?;
+    }
+    Ok(())
+}
+
 /// Generated files whose checked-in copy is missing or different.
-fn stale_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
+pub fn stale_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
     let mut stale = BTreeSet::new();
     for file in files {
         let current = fs::read(out.join(&file.path)).ok();
@@ -287,13 +366,13 @@ fn stale_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSe
     Ok(stale)
 }
 
-/// Files under `src/` marked generated that the spec no longer produces.
-/// Hand-written files (such as `tests/`) are never touched.
-fn leftover_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
+/// Files under `src/` and `examples/` marked generated that the spec no
+/// longer produces (an example a changed spec no longer supports would still
+/// be compiled). Hand-written files (such as `tests/`) are never touched.
+pub fn leftover_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
     let expected: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
     let mut leftovers = BTreeSet::new();
-    let src = out.join("src");
-    let mut pending = vec![src.clone()];
+    let mut pending = vec![out.join("src"), out.join("examples")];
     while let Some(folder) = pending.pop() {
         let Ok(entries) = fs::read_dir(&folder) else { continue };
         for entry in entries {

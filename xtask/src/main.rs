@@ -131,6 +131,7 @@ fn main() -> ExitCode {
                 keep_going,
                 crate_name,
                 env_prefix,
+                runtime_path: None,
             };
             if bump {
                 let spec = spec.clone().unwrap_or_else(|| root.join(generate::CHECKED_IN[0].spec));

@@ -1,7 +1,9 @@
-//! `src/access.rs`: where the API is and how to authenticate. The server,
-//! the security schemes and requirements as constants the runtime reads,
-//! the environment variable names, and the `ClientBuilder` methods for the
-//! credentials and server variables this spec declares (and no others).
+//! `src/access.rs`: where the API is and how to authenticate, and the
+//! crate's `Client` over the shared runtime. The server, the security
+//! schemes and requirements and the environment variable names are the
+//! `API` data the runtime reads; `Client` wraps the runtime's handle, and
+//! `ClientBuilder` the runtime's `SessionBuilder`, with methods for just
+//! the credentials and server variables this spec declares.
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
@@ -16,21 +18,38 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let server = server(api);
     let schemes = schemes(api);
     let env = env_names(api);
-    let client_new = client_new(api);
+    let client = client(api);
+    let builder = builder(api);
     let token_methods = token_methods(api);
     let basic = basic_method(api);
     let api_keys = api_key_methods(api);
     let variables = variable_methods(api);
     quote! {
-        //! Where the API is and how to authenticate, as its spec declares.
+        //! Where the API is and how to authenticate, as its spec declares, and the client.
+
+        use ::openapi_client_runtime::__private as runtime;
+
+        /// The API as its spec declares it, for the runtime.
+        static API: runtime::Api = runtime::Api {
+            base_path: BASE_PATH,
+            server_url: SERVER_URL,
+            server_variables: SERVER_VARIABLES,
+            security_schemes: SECURITY_SCHEMES,
+            security: SECURITY,
+            env: &ENV,
+            user_agent: USER_AGENT,
+        };
+
+        /// `User-Agent` sent with every request, unless the session sets one.
+        pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
         #server
         #schemes
         #env
+        #client
+        #builder
 
-        #client_new
-
-        impl crate::ClientBuilder {
+        impl ClientBuilder {
             #token_methods
             #basic
             #api_keys
@@ -52,23 +71,23 @@ fn server(api: &Api) -> TokenStream {
             VariablePlace::Path => quote!(Path),
         };
         quote! {
-            crate::client::ServerVariable {
+            ::openapi_client_runtime::ServerVariable {
                 name: #name,
                 default: #default,
                 allowed: &[#(#allowed),*],
-                place: crate::client::VariablePlace::#place,
+                place: ::openapi_client_runtime::VariablePlace::#place,
             }
         }
     });
     quote! {
         /// The API's path on its host, from the spec's first server URL.
-        pub(crate) const BASE_PATH: &str = #base_path;
+        const BASE_PATH: &str = #base_path;
 
         /// The spec's first server URL; the builder's variable methods fill it in.
-        pub(crate) const SERVER_URL: &str = #server_url;
+        const SERVER_URL: &str = #server_url;
 
         /// The variables of [`SERVER_URL`], in the order it names them.
-        pub(crate) const SERVER_VARIABLES: &[crate::client::ServerVariable] = &[#(#variables),*];
+        const SERVER_VARIABLES: &[::openapi_client_runtime::ServerVariable] = &[#(#variables),*];
     }
 }
 
@@ -103,7 +122,7 @@ fn schemes(api: &Api) -> TokenStream {
 
         /// The API's security requirements: alternatives, each the indexes in
         /// [`SECURITY_SCHEMES`] of the schemes it needs together.
-        pub(crate) const SECURITY: &[crate::auth::Requirement] = #security;
+        const SECURITY: &[runtime::Requirement] = #security;
     }
 }
 
@@ -165,12 +184,12 @@ fn env_names(api: &Api) -> TokenStream {
             _ => None,
         })
         .collect();
-    let product = match settings.sailpoint {
+    let files = match settings.sailpoint {
         Some(SailPointProduct::IdentitySecurityCloud) => {
-            quote!(::std::option::Option::Some(crate::config::Product::IdentitySecurityCloud))
+            quote!(::std::option::Option::Some(&runtime::sailpoint::IDENTITY_SECURITY_CLOUD))
         }
         Some(SailPointProduct::NonEmployeeRiskManagement) => {
-            quote!(::std::option::Option::Some(crate::config::Product::NonEmployeeRiskManagement))
+            quote!(::std::option::Option::Some(&runtime::sailpoint::NON_EMPLOYEE_RISK_MANAGEMENT))
         }
         None => quote!(::std::option::Option::None),
     };
@@ -179,8 +198,9 @@ fn env_names(api: &Api) -> TokenStream {
         pub const ENV_BASE_URL: &str = #base_url_variable;
         #( #constants )*
 
-        /// The variables [`ClientBuilder::with_env`](crate::ClientBuilder::with_env) reads.
-        pub(crate) const ENV: crate::config::EnvNames = crate::config::EnvNames {
+        /// The variables and configuration files [`ClientBuilder::with_env`] reads;
+        /// [`SessionBuilder::with_env`](crate::SessionBuilder::with_env) takes it too.
+        pub const ENV: crate::EnvNames = crate::EnvNames {
             base_url: ENV_BASE_URL,
             access_token: #access_token,
             client_id: #client_id,
@@ -188,8 +208,214 @@ fn env_names(api: &Api) -> TokenStream {
             username: #username,
             password: #password,
             api_keys: &[#(#api_keys),*],
-            sailpoint: #product,
+            files: #files,
         };
+    }
+}
+
+/// The crate's `Client`: the runtime's handle of this API on a session.
+fn client(api: &Api) -> TokenStream {
+    let client_new = client_new(api);
+    let experimental = api.sailpoint_conventions().then(|| {
+        quote! {
+            /// Whether experimental operations may be sent (see [`ClientBuilder::experimental`]).
+            pub fn allows_experimental(&self) -> bool {
+                self.handle.allows_experimental()
+            }
+        }
+    });
+    quote! {
+        /// A client for the API. Cheap to clone: clones share one connection
+        /// pool and one access token, and so do the clients of other crates
+        /// made from the same [`Session`](crate::Session).
+        ///
+        /// Every operation is a method returning a request builder; finish it with
+        /// `.send().await`. Authentication, token refresh and retries happen inside.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            handle: runtime::Handle,
+        }
+
+        impl Client {
+            /// A client of this API on `session`, sharing its connection pool,
+            /// token cache and rate-limit pause with every other client made
+            /// from it, of this crate or another.
+            ///
+            /// Fails with [`Error::Config`](crate::Error::Config) when the
+            /// session gives no base URL for this API, or no credentials while
+            /// every operation needs some.
+            pub fn with_session(session: &crate::Session) -> ::std::result::Result<Self, crate::Error> {
+                ::std::result::Result::Ok(Self { handle: runtime::Handle::new(session, &API)? })
+            }
+
+            /// A client configured from the environment, then from configuration
+            /// files; see [`ClientBuilder::with_env`].
+            pub fn from_env() -> ::std::result::Result<Self, crate::Error> {
+                Self::builder().with_env()?.build()
+            }
+
+            /// A builder for every setting.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The API root requests are sent to.
+            pub fn base_url(&self) -> &str {
+                self.handle.base_url()
+            }
+
+            /// The session the client was made from, to make clients of other crates on.
+            pub fn session(&self) -> &crate::Session {
+                self.handle.session()
+            }
+
+            #experimental
+
+            /// Sends an operation's request through the runtime and decodes its response.
+            #[inline]
+            pub(crate) fn dispatch<T: ::std::marker::Send + 'static>(
+                self,
+                request: ::std::result::Result<crate::request::Request, crate::Error>,
+                decode: fn(runtime::response::RawResponse) -> ::std::result::Result<crate::Response<T>, crate::Error>,
+            ) -> crate::ResponseFuture<T> {
+                self.handle.dispatch(request, decode)
+            }
+        }
+
+        #client_new
+    }
+}
+
+/// The crate's `ClientBuilder`: a session builder with the spec's names
+/// and files for `with_env`, which builds one client on its own session.
+/// Every method here forwards to the runtime's `SessionBuilder`; the names
+/// are reserved in `lower::CLIENT_BUILDER_METHODS`.
+fn builder(api: &Api) -> TokenStream {
+    let experimental = api.sailpoint_conventions().then(|| {
+        quote! {
+            /// Allows SailPoint's experimental operations; each then sends
+            /// `X-SailPoint-Experimental: true` itself. Without it they fail with
+            /// [`Error::Config`](crate::Error::Config) before sending anything.
+            pub fn experimental(mut self, allow: bool) -> Self {
+                self.session = self.session.experimental(allow);
+                self
+            }
+        }
+    });
+    quote! {
+        /// Settings for a [`Client`] of its own session.
+        ///
+        /// Precedence, highest first: what is set on the builder, then environment
+        /// variables, then configuration files (see [`with_env`](Self::with_env)).
+        /// The methods for credentials and server variables are those the API's
+        /// spec declares. To share a session between the clients of several
+        /// crates, build a [`Session`](crate::Session) and use [`Client::with_session`].
+        #[derive(Debug, Default)]
+        pub struct ClientBuilder {
+            session: crate::SessionBuilder,
+        }
+
+        impl ClientBuilder {
+            /// The API's host, e.g. `https://api.example.com` (a URL that already
+            /// ends with the API's path is accepted as is). It takes precedence
+            /// over the spec's server URL.
+            pub fn base_url(mut self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.session = self.session.base_url(base_url);
+                self
+            }
+
+            /// The URL the operations' paths are appended to, used as is: for a
+            /// proxy or mock server that serves the API somewhere other than where
+            /// its server URL says. Overrides [`base_url`](Self::base_url).
+            pub fn api_root(mut self, api_root: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.session = self.session.api_root(api_root);
+                self
+            }
+
+            #experimental
+
+            /// When and how requests are retried (default: [`RetryPolicy::default`](crate::RetryPolicy::default)).
+            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+                self.session = self.session.retry_policy(policy);
+                self
+            }
+
+            /// The largest response body the client reads (default 100 MiB); a
+            /// larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+            pub fn max_response_bytes(mut self, limit: u64) -> Self {
+                self.session = self.session.max_response_bytes(limit);
+                self
+            }
+
+            /// Time allowed for a whole request and response (default 60 s).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.session = self.session.timeout(timeout);
+                self
+            }
+
+            /// Time allowed to open a connection (default 10 s).
+            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.session = self.session.connect_timeout(timeout);
+                self
+            }
+
+            /// The `User-Agent` header (default: [`USER_AGENT`]).
+            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.session = self.session.user_agent(user_agent);
+                self
+            }
+
+            /// Sends requests through this `reqwest` client; its own timeouts and
+            /// user agent then apply instead of this builder's. Build it with
+            /// `redirect(reqwest::redirect::Policy::none())`: a redirect from the
+            /// token endpoint would otherwise carry the client secret elsewhere.
+            pub fn http_client(mut self, http: ::openapi_client_runtime::reqwest::Client) -> Self {
+                self.session = self.session.http_client(http);
+                self
+            }
+
+            /// Allows a plain `http://` base URL, for local testing. Without it only
+            /// `https://` is accepted, so credentials never travel unencrypted.
+            pub fn allow_http(mut self, allow: bool) -> Self {
+                self.session = self.session.allow_http(allow);
+                self
+            }
+
+            /// Fills what is not set yet from the environment variables [`ENV`]
+            /// names or, when none of them is set, from the first of its
+            /// configuration files that exists (SailPoint's APIs read
+            /// `config.json` in the working directory, then the SailPoint CLI's
+            /// `~/.sailpoint/config.yaml`; other APIs read none).
+            ///
+            /// An access token wins over client credentials. A malformed config file
+            /// is an error; a missing one is not.
+            pub fn with_env(mut self) -> ::std::result::Result<Self, crate::Error> {
+                self.session = self.session.with_env(&ENV)?;
+                ::std::result::Result::Ok(self)
+            }
+
+            /// [`with_env`](Self::with_env) with the variables read through `lookup`
+            /// and the configuration files `files`, tried in order.
+            pub fn with_env_from(
+                mut self,
+                lookup: impl Fn(&str) -> ::std::option::Option<::std::string::String>,
+                files: impl ::std::iter::IntoIterator<Item = ::std::path::PathBuf>,
+            ) -> ::std::result::Result<Self, crate::Error> {
+                self.session = self.session.with_env_from(&ENV, lookup, files)?;
+                ::std::result::Result::Ok(self)
+            }
+
+            /// Checks the settings and builds the session alone, to make the
+            /// clients of this crate and of others on it.
+            pub fn session(self) -> ::std::result::Result<crate::Session, crate::Error> {
+                self.session.build()
+            }
+
+            /// Checks the settings and builds the client, on a session of its own.
+            pub fn build(self) -> ::std::result::Result<Client, crate::Error> {
+                Client::with_session(&self.session.build()?)
+            }
+        }
     }
 }
 
@@ -198,7 +424,7 @@ fn env_names(api: &Api) -> TokenStream {
 fn client_new(api: &Api) -> TokenStream {
     if api.credentials().token {
         quote! {
-            impl crate::Client {
+            impl Client {
                 /// A client for the API at `base_url` that sends `token` as its bearer token.
                 ///
                 /// `base_url` is the API's host; the API's path is added unless
@@ -210,7 +436,7 @@ fn client_new(api: &Api) -> TokenStream {
         }
     } else if api.security_schemes.is_empty() {
         quote! {
-            impl crate::Client {
+            impl Client {
                 /// A client for the API at `base_url`.
                 ///
                 /// `base_url` is the API's host; the API's path is added unless
@@ -250,16 +476,13 @@ fn token_methods(api: &Api) -> TokenStream {
                 client_id: impl ::std::convert::Into<::std::string::String>,
                 client_secret: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.token = ::std::option::Option::Some(crate::client::Auth::ClientCredentials {
-                    client_id: client_id.into(),
-                    client_secret: client_secret.into(),
-                });
+                self.session = self.session.client_credentials(client_id, client_secret);
                 self
             }
 
             /// The OAuth2 token endpoint, instead of the one the spec names.
             pub fn token_url(mut self, token_url: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.token_url = ::std::option::Option::Some(token_url.into());
+                self.session = self.session.token_url(token_url);
                 self
             }
         }
@@ -267,7 +490,7 @@ fn token_methods(api: &Api) -> TokenStream {
     quote! {
         /// A bearer token obtained elsewhere, used until the server rejects it.
         pub fn token(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.token = ::std::option::Option::Some(crate::client::Auth::Token(crate::AccessToken::new(token, ::std::option::Option::None)));
+            self.session = self.session.token(token);
             self
         }
 
@@ -275,13 +498,13 @@ fn token_methods(api: &Api) -> TokenStream {
 
         /// Tokens from the caller's own source.
         pub fn token_source(mut self, source: impl crate::TokenSource + 'static) -> Self {
-            self.token = ::std::option::Option::Some(crate::client::Auth::Source(::std::sync::Arc::new(source)));
+            self.session = self.session.token_source(source);
             self
         }
 
         /// How long before it expires a token is refreshed (default 60 s).
         pub fn token_refresh_margin(mut self, margin: ::std::time::Duration) -> Self {
-            self.refresh_margin = ::std::option::Option::Some(margin);
+            self.session = self.session.token_refresh_margin(margin);
             self
         }
     }
@@ -298,10 +521,7 @@ fn basic_method(api: &Api) -> TokenStream {
             username: impl ::std::convert::Into<::std::string::String>,
             password: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.basic = ::std::option::Option::Some(crate::auth::Basic {
-                username: username.into(),
-                password: crate::auth::Secret::new(password),
-            });
+            self.session = self.session.basic_auth(username, password);
             self
         }
     }
@@ -323,7 +543,7 @@ fn api_key_methods(api: &Api) -> TokenStream {
         Some(quote! {
             #docs
             pub fn #method(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.api_keys.insert(#name, crate::auth::Secret::new(key));
+                self.session = self.session.api_key(#name, key);
                 self
             }
         })
@@ -356,7 +576,7 @@ fn variable_methods(api: &Api) -> TokenStream {
         quote! {
             #docs
             pub fn #method(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.server_variables.insert(#name, value.into());
+                self.session = self.session.server_variable(#name, value);
                 self
             }
         }

@@ -134,7 +134,16 @@ fn manifest(api: &Api, options: &crate::Options, examples: &[ShippedExample<'_>]
     );
     let dependencies = crate::templates::DEPENDENCIES;
     let tables = dependencies.find("\n[").map_or(dependencies, |at| &dependencies[at + 1..]);
-    out.push_str(tables.trim_end());
+    // The runtime goes first in `[dependencies]`: by path where it is written
+    // beside the crate, with the version it is published under.
+    let features = if api.sailpoint_conventions() { ", features = [\"sailpoint\"]" } else { "" };
+    let runtime = format!(
+        "[dependencies]\n{name} = {{ version = \"{version}\", path = {path:?}{features} }}\n",
+        name = crate::templates::RUNTIME_CRATE,
+        version = crate::templates::runtime_version(),
+        path = options.runtime_path,
+    );
+    out.push_str(tables.trim_end().replacen("[dependencies]\n", &runtime, 1).as_str());
     out.push('\n');
     if !api.tags.is_empty() {
         // One feature per tag, all on by default: a crate that needs only a
@@ -225,16 +234,29 @@ impl<'a> Methods<'a> {
 
 fn lib_rs(api: &Api) -> TokenStream {
     // Without operations (a spec with none, or no tag's feature on) the crate
-    // is its models alone: the runtime that sends requests has no caller,
-    // which is expected, not a warning.
+    // is its models alone: the client has no caller, which is expected, not
+    // a warning.
     let models_only = if api.operations.is_empty() {
-        Some(quote!(#![allow(dead_code, reason = "a spec without operations leaves the runtime unused")]))
+        Some(quote!(#![allow(dead_code, reason = "a spec without operations leaves the client unused")]))
     } else if !api.tags.is_empty() {
         let features = api.tags.iter().map(|tag| &tag.feature);
         Some(quote!(#![cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports))]))
     } else {
         None
     };
+    // The runtime's modules generated code names as `crate::request` and
+    // so on, imported only where used: an unused import is a warning.
+    let mut facade = Vec::new();
+    if !api.types.is_empty() {
+        facade.push(quote!(de));
+    }
+    if api.operations.iter().any(|operation| operation.pagination.is_some()) {
+        facade.push(quote!(paginate));
+    }
+    if !api.operations.is_empty() {
+        facade.push(quote!(request));
+    }
+    let facade = (!facade.is_empty()).then(|| quote! { use ::openapi_client_runtime::__private::{#(#facade),*}; });
     // An empty glob import would be a warning.
     let models = (!api.types.is_empty()).then(|| quote! { pub use models::*; });
     quote! {
@@ -244,34 +266,23 @@ fn lib_rs(api: &Api) -> TokenStream {
 
         #[rustfmt::skip]
         mod access;
-        mod auth;
-        mod client;
-        mod config;
-        mod de;
-        mod error;
-        mod paginate;
-        mod request;
-        mod response;
-        mod retry;
-
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]
         pub mod operations;
 
+        #facade
+        pub use ::openapi_client_runtime::{AccessToken, TokenFuture, TokenSource};
+        pub use ::openapi_client_runtime::{ApiError, AuthError, DecodeError};
+        pub use ::openapi_client_runtime::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
+        pub use ::openapi_client_runtime::{EnvNames, Error, ErrorDetails};
+        pub use ::openapi_client_runtime::{FilePart, Items, Response, ResponseFuture};
+        pub use ::openapi_client_runtime::{RetryPolicy, Session, SessionBuilder, Upload};
+        pub use ::openapi_client_runtime::{Stream, StreamExt, TryStreamExt};
+        pub use ::openapi_client_runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        pub use ::openapi_client_runtime::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN};
         pub use access::*;
-        pub use auth::{AccessToken, TokenFuture, TokenSource};
-        pub use auth::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
-        pub use client::{Client, ClientBuilder};
-        pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-        pub use client::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, USER_AGENT};
-        pub use error::{ApiError, AuthError, DecodeError, Error, ErrorDetails};
-        pub use futures_util::{Stream, StreamExt, TryStreamExt};
         #models
-        pub use paginate::Items;
-        pub use request::{FilePart, Upload};
-        pub use response::{Response, ResponseFuture};
-        pub use retry::RetryPolicy;
     }
 }
 

@@ -493,7 +493,7 @@ fn send(operation: &Operation) -> TokenStream {
         #[inline]
         fn into_request(self) -> Result<crate::request::Request, crate::Error> {
             #path
-            let request = crate::request::Request::new(Self::OPERATION_ID, ::reqwest::Method::#http_method, path)
+            let request = crate::request::Request::new(Self::OPERATION_ID, crate::request::Method::#http_method, path)
                 .accept(#accept)#security;
             #experimental
             #( #params )*
@@ -686,7 +686,7 @@ fn items(pagination: &Pagination) -> TokenStream {
                 #set_page
                 crate::paginate::page(request.send(), #decode)
             };
-            crate::Items::new(Box::new(fetch), first)
+            crate::paginate::items(fetch, first)
         }
     }
 }
@@ -722,7 +722,11 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
     if let (ItemsAt::Body, PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. }) =
         (&pagination.items, &pagination.style)
     {
-        return quote!(crate::paginate::Fetched::from_list);
+        return if pagination.total_count {
+            quote!(crate::paginate::Fetched::from_counted_list)
+        } else {
+            quote!(crate::paginate::Fetched::from_list)
+        };
     }
     let next_token = match &pagination.style {
         PageStyle::Cursor { token, next } => {
@@ -751,9 +755,10 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
             }
         }
     };
+    let total = if pagination.total_count { quote!(response.total_count()) } else { quote!(None) };
     quote! {
         |response| {
-            let total = response.total_count();
+            let total = #total;
             let next_token = #next_token;
             let body = response.into_body();
             crate::paginate::Fetched { items: #items, total, next_token }

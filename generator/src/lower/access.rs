@@ -12,8 +12,10 @@ use crate::ir::{
     self, Requirement, SailPointProduct, SchemeKind, SecurityScheme, ServerVariable, Settings, TokenUrl, VariablePlace,
 };
 
-/// `ClientBuilder` methods of the runtime and of the credentials codegen
-/// writes: a server variable or API key method never takes one of these.
+/// The methods of the generated `ClientBuilder` besides those of server
+/// variables and API keys (`codegen/access.rs` writes them): a server
+/// variable or API key method never takes one of these.
+/// `generator/tests/access.rs` checks the list against the generated code.
 pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "allow_http",
     "api_root",
@@ -26,10 +28,12 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "http_client",
     "max_response_bytes",
     "retry_policy",
+    "session",
     "timeout",
     "token",
     "token_refresh_margin",
     "token_source",
+    "token_url",
     "user_agent",
     "with_env",
     "with_env_from",

@@ -99,6 +99,9 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
     }
     // An operation that repeats the API's requirements needs no override.
     for operation in &mut operations {
+        if let Some(pagination) = &mut operation.pagination {
+            pagination.total_count = access.settings.sailpoint.is_some();
+        }
         if operation.security.as_ref() == Some(&access.security) {
             operation.security = None;
         }

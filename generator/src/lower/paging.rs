@@ -69,16 +69,21 @@ impl Lowerer<'_> {
         let (items, item) = self.items_of(ty, None)?;
         if let (Some(token), ItemsAt::Field(_)) = (query(TOKEN_PARAMS, |ty| *ty == Type::String), &items) {
             let next = self.next_in(ty)?;
-            return Some(Pagination { style: PageStyle::Cursor { token: token.into(), next }, items, item });
+            return Some(Pagination {
+                style: PageStyle::Cursor { token: token.into(), next },
+                items,
+                item,
+                total_count: false,
+            });
         }
         if let (Some(limit), Some(offset)) = (query(&["limit"], integer), query(&["offset"], integer)) {
-            return Some(Pagination { style: limit_offset(params, limit, offset), items, item });
+            return Some(Pagination { style: limit_offset(params, limit, offset), items, item, total_count: false });
         }
         if let (Some(page), Some(size)) = (query(PAGE_NUMBER_PARAMS, integer), query(PAGE_SIZE_PARAMS, integer)) {
             let first = first_page(page)?;
             let style =
                 PageStyle::PageNumber { page: page.into(), size: size.into(), first, page_size: page_size(size) };
-            return Some(Pagination { style, items, item });
+            return Some(Pagination { style, items, item, total_count: false });
         }
         None
     }
@@ -134,7 +139,7 @@ impl Lowerer<'_> {
                 PageStyle::Cursor { token, next }
             }
         };
-        Ok(Pagination { style, items, item })
+        Ok(Pagination { style, items, item, total_count: false })
     }
 
     /// The fields of a named struct, through aliases.

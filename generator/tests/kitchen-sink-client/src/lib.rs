@@ -3,31 +3,21 @@
 #![deny(missing_docs)]
 #[rustfmt::skip]
 mod access;
-mod auth;
-mod client;
-mod config;
-mod de;
-mod error;
-mod paginate;
-mod request;
-mod response;
-mod retry;
 
 #[rustfmt::skip]
 pub mod models;
 
 #[rustfmt::skip]
 pub mod operations;
+use ::openapi_client_runtime::__private::{de, request};
+pub use ::openapi_client_runtime::{AccessToken, TokenFuture, TokenSource};
+pub use ::openapi_client_runtime::{ApiError, AuthError, DecodeError};
+pub use ::openapi_client_runtime::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
+pub use ::openapi_client_runtime::{EnvNames, Error, ErrorDetails};
+pub use ::openapi_client_runtime::{FilePart, Items, Response, ResponseFuture};
+pub use ::openapi_client_runtime::{RetryPolicy, Session, SessionBuilder, Upload};
+pub use ::openapi_client_runtime::{Stream, StreamExt, TryStreamExt};
+pub use ::openapi_client_runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use ::openapi_client_runtime::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN};
 pub use access::*;
-pub use auth::{AccessToken, TokenFuture, TokenSource};
-pub use auth::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
-pub use client::{Client, ClientBuilder};
-pub use client::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use client::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, USER_AGENT};
-pub use error::{ApiError, AuthError, DecodeError, Error, ErrorDetails};
-pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use models::*;
-pub use paginate::Items;
-pub use request::{FilePart, Upload};
-pub use response::{Response, ResponseFuture};
-pub use retry::RetryPolicy;

@@ -52,7 +52,7 @@ impl PostForms {
         let path = String::from("/forms");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::POST,
+                crate::request::Method::POST,
                 path,
             )
             .accept("application/json");
@@ -132,7 +132,7 @@ impl DownloadFile {
         let path = format!("/files/{file_id_segment}");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/pdf");
@@ -253,7 +253,7 @@ impl UploadFile {
         let path = format!("/files/{file_id_segment}");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::PUT,
+                crate::request::Method::PUT,
                 path,
             )
             .accept("application/json");
@@ -328,7 +328,7 @@ impl PostNote {
         let path = String::from("/notes");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::POST,
+                crate::request::Method::POST,
                 path,
             )
             .accept("text/plain");
@@ -501,7 +501,7 @@ impl Search {
         let path = String::from("/search");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -601,7 +601,7 @@ impl StartJob {
         let path = String::from("/jobs");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::POST,
+                crate::request::Method::POST,
                 path,
             )
             .accept("application/json");
@@ -702,7 +702,7 @@ impl DeleteBatch {
         let path = format!("/batches/{ids_segment}");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::DELETE,
+                crate::request::Method::DELETE,
                 path,
             )
             .accept("application/json");
@@ -711,22 +711,22 @@ impl DeleteBatch {
 }
 
 impl crate::Client {
-    /// Sends `POST /execute`; see [`Execute2`](crate::operations::Execute2).
-    pub fn execute2(&self) -> crate::operations::Execute2 {
-        crate::operations::Execute2 {
+    /// Sends `POST /execute`; see [`Execute`](crate::operations::Execute).
+    pub fn execute(&self) -> crate::operations::Execute {
+        crate::operations::Execute {
             client: self.clone(),
         }
     }
 }
 
-/// Request builder for `POST /execute` ([`Client::execute2`](crate::Client::execute2)).
+/// Request builder for `POST /execute` ([`Client::execute`](crate::Client::execute)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct Execute2 {
+pub struct Execute {
     client: crate::Client,
 }
 
-impl Execute2 {
+impl Execute {
     /// The operation's `operationId`.
     pub const OPERATION_ID: &'static str = "execute";
 
@@ -745,7 +745,7 @@ impl Execute2 {
         let path = String::from("/execute");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::POST,
+                crate::request::Method::POST,
                 path,
             )
             .accept("application/json");

@@ -206,7 +206,7 @@ async fn every_query_style_and_clashing_names() {
 async fn an_operation_named_like_a_runtime_method_gets_another_name() {
     let (server, client) = setup().await;
     Mock::given(method("POST")).and(path("/api/execute")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-    client.execute2().send().await.unwrap();
+    client.execute().send().await.unwrap();
     assert_eq!(only_request(&server).await.url.path(), "/api/execute");
 }
 

@@ -81,7 +81,7 @@ impl ListNumbered {
         let path = String::from("/numbered");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -114,7 +114,7 @@ impl ListNumbered {
 
             crate::paginate::page(request.send(), crate::paginate::Fetched::from_list)
         };
-        crate::Items::new(Box::new(fetch), first)
+        crate::paginate::items(fetch, first)
     }
 }
 
@@ -183,7 +183,7 @@ impl ListWrapped {
         let path = String::from("/wrapped");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -218,7 +218,7 @@ impl ListWrapped {
             crate::paginate::page(
                 request.send(),
                 |response| {
-                    let total = response.total_count();
+                    let total = None;
                     let next_token = None;
                     let body = response.into_body();
                     crate::paginate::Fetched {
@@ -229,7 +229,7 @@ impl ListWrapped {
                 },
             )
         };
-        crate::Items::new(Box::new(fetch), first)
+        crate::paginate::items(fetch, first)
     }
 }
 
@@ -326,7 +326,7 @@ impl ListByNextUrl {
         let path = String::from("/next-url");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -354,7 +354,7 @@ impl ListByNextUrl {
             crate::paginate::page(
                 request.send(),
                 |response| {
-                    let total = response.total_count();
+                    let total = None;
                     let next_token = (response.body())
                         .meta
                         .as_ref()
@@ -373,7 +373,7 @@ impl ListByNextUrl {
                 },
             )
         };
-        crate::Items::new(Box::new(fetch), first)
+        crate::paginate::items(fetch, first)
     }
 }
 
@@ -428,7 +428,7 @@ impl ListByNextToken {
         let path = String::from("/next-token");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -453,7 +453,7 @@ impl ListByNextToken {
             crate::paginate::page(
                 request.send(),
                 |response| {
-                    let total = response.total_count();
+                    let total = None;
                     let next_token = (response.body()).next_cursor.as_ref().cloned();
                     let body = response.into_body();
                     crate::paginate::Fetched {
@@ -464,7 +464,7 @@ impl ListByNextToken {
                 },
             )
         };
-        crate::Items::new(Box::new(fetch), first)
+        crate::paginate::items(fetch, first)
     }
 }
 
@@ -519,7 +519,7 @@ impl ListLinked {
         let path = String::from("/linked");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -544,7 +544,7 @@ impl ListLinked {
             crate::paginate::page(
                 request.send(),
                 |response| {
-                    let total = response.total_count();
+                    let total = None;
                     let next_token = crate::paginate::next_link(response.headers())
                         .and_then(|url| crate::paginate::token_in_url(
                             &url,
@@ -559,7 +559,7 @@ impl ListLinked {
                 },
             )
         };
-        crate::Items::new(Box::new(fetch), first)
+        crate::paginate::items(fetch, first)
     }
 }
 
@@ -628,7 +628,7 @@ impl ListGuessed {
         let path = String::from("/guessed");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -703,7 +703,7 @@ impl ListVetoed {
         let path = String::from("/vetoed");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");

@@ -38,7 +38,7 @@ impl GetDefault {
         let path = String::from("/default");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json");
@@ -81,7 +81,7 @@ impl GetBasic {
         let path = String::from("/basic");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")
@@ -125,7 +125,7 @@ impl GetHeaderKey {
         let path = String::from("/header-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")
@@ -183,7 +183,7 @@ impl GetQueryKey {
         let path = String::from("/query-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")
@@ -228,7 +228,7 @@ impl GetCookieKey {
         let path = String::from("/cookie-key");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")
@@ -274,7 +274,7 @@ impl GetPublic {
         let path = String::from("/public");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")
@@ -320,7 +320,7 @@ impl GetOptional {
         let path = String::from("/optional");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")
@@ -366,7 +366,7 @@ impl GetBothKeys {
         let path = String::from("/both-keys");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")
@@ -412,7 +412,7 @@ impl GetKeyOrBasic {
         let path = String::from("/key-or-basic");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")
@@ -458,7 +458,7 @@ impl GetDigest {
         let path = String::from("/digest");
         let request = crate::request::Request::new(
                 Self::OPERATION_ID,
-                ::reqwest::Method::GET,
+                crate::request::Method::GET,
                 path,
             )
             .accept("application/json")

@@ -11,15 +11,13 @@ use crate::error::Error;
 
 /// Everything except RFC 3986's unreserved characters is percent-encoded,
 /// so a value can never add a `/`, `?` or `#` to the path.
-#[allow(dead_code, reason = "used only by specs with path parameters")]
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Encodes a path parameter as exactly one path segment.
 ///
 /// `.` and `..` are refused: URL normalisation would turn them into a
 /// different path, so no encoding of them stays one segment.
-#[allow(dead_code, reason = "used only by specs with path parameters")]
-pub(crate) fn path_segment(operation_id: &'static str, name: &str, value: &str) -> Result<String, Error> {
+pub fn path_segment(operation_id: &'static str, name: &str, value: &str) -> Result<String, Error> {
     if value.is_empty() || value == "." || value == ".." {
         let message = format!("path parameter `{name}` cannot be {value:?}: it would not stay one path segment");
         return Err(Error::InvalidRequest { operation: operation_id, message });
@@ -28,8 +26,7 @@ pub(crate) fn path_segment(operation_id: &'static str, name: &str, value: &str) 
 }
 
 /// A structured parameter value as JSON text.
-#[allow(dead_code, reason = "used only by specs with structured parameters")]
-pub(crate) fn json_text<T: serde::Serialize>(operation_id: &'static str, value: &T) -> Result<String, Error> {
+pub fn json_text<T: serde::Serialize>(operation_id: &'static str, value: &T) -> Result<String, Error> {
     serde_json::to_string(value).map_err(|error| Error::InvalidRequest {
         operation: operation_id,
         message: format!("a parameter cannot be written as JSON: {error}"),
@@ -38,12 +35,14 @@ pub(crate) fn json_text<T: serde::Serialize>(operation_id: &'static str, value: 
 
 /// How an array or object value becomes text in a query string or a form
 /// body: OpenAPI's `style` and `explode`.
-#[allow(dead_code, reason = "each spec uses only some styles")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style {
+pub enum Style {
     /// `form`: exploded, a pair per array item (`a=1&a=2`) or object property
     /// (`x=1&y=2`); else one pair, comma-separated (`a=1,2`, `a=x,1,y,2`).
-    Form { explode: bool },
+    Form {
+        /// Whether each item or property is a parameter of its own.
+        explode: bool,
+    },
     /// `spaceDelimited`: array items joined by spaces.
     SpaceDelimited,
     /// `pipeDelimited`: array items joined by `|`.
@@ -57,8 +56,7 @@ pub(crate) enum Style {
 /// The name/value pairs a value is sent as, by OpenAPI's style rules;
 /// `None` (JSON `null`) sends nothing. Scalars are their text; items or
 /// properties that are themselves arrays or objects are their JSON text.
-#[allow(dead_code, reason = "used only by specs with query parameters or form bodies")]
-pub(crate) fn style_pairs(name: &str, value: &serde_json::Value, style: Style) -> Vec<(String, String)> {
+pub fn style_pairs(name: &str, value: &serde_json::Value, style: Style) -> Vec<(String, String)> {
     use serde_json::Value;
     fn text(value: &Value) -> String {
         match value {
@@ -96,8 +94,7 @@ pub(crate) fn style_pairs(name: &str, value: &serde_json::Value, style: Style) -
 
 /// An array or object as OpenAPI's `simple` style writes it in a path
 /// segment, a header or a cookie: items, or keys and values, joined by commas.
-#[allow(dead_code, reason = "used only by specs with array or object path, header or cookie parameters")]
-pub(crate) fn simple_text<T: serde::Serialize>(operation_id: &'static str, value: &T) -> Result<String, Error> {
+pub fn simple_text<T: serde::Serialize>(operation_id: &'static str, value: &T) -> Result<String, Error> {
     let value = serde_json::to_value(value).map_err(|error| Error::InvalidRequest {
         operation: operation_id,
         message: format!("a parameter cannot be written: {error}"),
@@ -108,7 +105,7 @@ pub(crate) fn simple_text<T: serde::Serialize>(operation_id: &'static str, value
 
 /// One request, described by a generated operation.
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
+pub struct Request {
     pub(crate) operation_id: &'static str,
     pub(crate) method: Method,
     /// Path below the API base, already encoded, starting with `/`.
@@ -126,23 +123,21 @@ pub(crate) struct Request {
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     Empty,
-    #[allow(dead_code, reason = "used only by specs with JSON, form, text or binary request bodies")]
     Bytes {
         content_type: std::borrow::Cow<'static, str>,
         bytes: Bytes,
     },
     /// A file on disk, opened afresh and streamed for every attempt.
-    #[allow(dead_code, reason = "used only by specs with binary request bodies")]
     File {
         content_type: std::borrow::Cow<'static, str>,
         path: std::path::PathBuf,
     },
-    #[allow(dead_code, reason = "used only by specs with multipart request bodies")]
     Multipart(Form),
 }
 
 impl Request {
-    pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
+    /// A request of the operation `operation_id` for `path` (below the API root, encoded).
+    pub fn new(operation_id: &'static str, method: Method, path: String) -> Self {
         Self {
             operation_id,
             method,
@@ -156,28 +151,25 @@ impl Request {
     }
 
     /// Sets the security requirements the operation declares instead of the API's.
-    #[allow(dead_code, reason = "used only by specs with operations that override the API's security")]
-    pub(crate) fn security(mut self, requirements: &'static [crate::auth::Requirement]) -> Self {
+    pub fn security(mut self, requirements: &'static [crate::auth::Requirement]) -> Self {
         self.security = Some(requirements);
         self
     }
 
     /// Sets the media type the operation expects back.
-    pub(crate) fn accept(mut self, media_type: &'static str) -> Self {
+    pub fn accept(mut self, media_type: &'static str) -> Self {
         self.headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(media_type));
         self
     }
 
     /// Adds a query parameter; a value appears in the URL as its `Display` text.
-    #[allow(dead_code, reason = "used only by specs with query parameters")]
-    pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
+    pub fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.query.push((name.into(), value.to_string()));
         self
     }
 
     /// Adds an optional query parameter when it is set.
-    #[allow(dead_code, reason = "used only by specs with optional query parameters")]
-    pub(crate) fn query_opt(self, name: &'static str, value: Option<impl ToString>) -> Self {
+    pub fn query_opt(self, name: &'static str, value: Option<impl ToString>) -> Self {
         match value {
             Some(value) => self.query(name, value),
             None => self,
@@ -185,14 +177,12 @@ impl Request {
     }
 
     /// Adds a query parameter once per item (an exploded `form` array); none for no items.
-    #[allow(dead_code, reason = "used only by specs with array query parameters")]
-    pub(crate) fn query_each<T: ToString>(self, name: &'static str, values: impl IntoIterator<Item = T>) -> Self {
+    pub fn query_each<T: ToString>(self, name: &'static str, values: impl IntoIterator<Item = T>) -> Self {
         values.into_iter().fold(self, |request, value| request.query(name, value))
     }
 
     /// Adds an optional query parameter whose value is an array or object, when it is set.
-    #[allow(dead_code, reason = "used only by specs with optional array or object query parameters")]
-    pub(crate) fn query_styled_opt<T: serde::Serialize>(
+    pub fn query_styled_opt<T: serde::Serialize>(
         self,
         name: &'static str,
         value: Option<&T>,
@@ -205,8 +195,7 @@ impl Request {
     }
 
     /// Adds an optional header when it is set.
-    #[allow(dead_code, reason = "used only by specs with optional header parameters")]
-    pub(crate) fn header_opt(self, name: &'static str, value: Option<impl ToString>) -> Result<Self, Error> {
+    pub fn header_opt(self, name: &'static str, value: Option<impl ToString>) -> Result<Self, Error> {
         match value {
             Some(value) => self.header(name, value),
             None => Ok(self),
@@ -214,8 +203,7 @@ impl Request {
     }
 
     /// Adds an optional cookie when it is set.
-    #[allow(dead_code, reason = "used only by specs with optional cookie parameters")]
-    pub(crate) fn cookie_opt(self, name: &'static str, value: Option<impl ToString>) -> Result<Self, Error> {
+    pub fn cookie_opt(self, name: &'static str, value: Option<impl ToString>) -> Result<Self, Error> {
         match value {
             Some(value) => self.cookie(name, value),
             None => Ok(self),
@@ -223,8 +211,7 @@ impl Request {
     }
 
     /// Adds a query parameter whose value is an array or object, written by `style`.
-    #[allow(dead_code, reason = "used only by specs with array or object query parameters")]
-    pub(crate) fn query_styled<T: serde::Serialize>(
+    pub fn query_styled<T: serde::Serialize>(
         mut self,
         name: &'static str,
         value: &T,
@@ -238,8 +225,7 @@ impl Request {
     }
 
     /// Adds a cookie parameter; a value that could end the cookie or the header is refused.
-    #[allow(dead_code, reason = "used only by specs with cookie parameters")]
-    pub(crate) fn cookie(mut self, name: &'static str, value: impl ToString) -> Result<Self, Error> {
+    pub fn cookie(mut self, name: &'static str, value: impl ToString) -> Result<Self, Error> {
         let value = value.to_string();
         // RFC 6265's cookie-octet: no controls, whitespace, `"`, `,`, `;` or `\`.
         if value.chars().any(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | ',' | ';' | '\\')) {
@@ -258,8 +244,7 @@ impl Request {
     }
 
     /// Adds a header parameter; values that could split the header are refused.
-    #[allow(dead_code, reason = "used only by specs with header parameters")]
-    pub(crate) fn header(mut self, name: &'static str, value: impl ToString) -> Result<Self, Error> {
+    pub fn header(mut self, name: &'static str, value: impl ToString) -> Result<Self, Error> {
         let value = value.to_string();
         let invalid = |message: String| Error::InvalidRequest { operation: self.operation_id, message };
         let header_value = HeaderValue::from_str(&value)
@@ -270,8 +255,7 @@ impl Request {
     }
 
     /// Sets a JSON body with the exact media type the operation declares.
-    #[allow(dead_code, reason = "used only by specs with JSON request bodies")]
-    pub(crate) fn json<T: serde::Serialize>(mut self, content_type: &'static str, body: &T) -> Result<Self, Error> {
+    pub fn json<T: serde::Serialize>(mut self, content_type: &'static str, body: &T) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|error| Error::InvalidRequest {
             operation: self.operation_id,
             message: format!("the body cannot be written as JSON: {error}"),
@@ -284,8 +268,7 @@ impl Request {
     /// object `body` is a pair (or several), written by its `styles` entry, or
     /// by default arrays exploded and objects as JSON text; properties in
     /// the order of `serde_json`'s maps, absent ones left out.
-    #[allow(dead_code, reason = "used only by specs with form request bodies")]
-    pub(crate) fn form<T: serde::Serialize>(
+    pub fn form<T: serde::Serialize>(
         mut self,
         content_type: &'static str,
         body: &T,
@@ -311,15 +294,13 @@ impl Request {
     }
 
     /// Sets a text body (`text/plain`, `text/csv`, ...).
-    #[allow(dead_code, reason = "used only by specs with text request bodies")]
-    pub(crate) fn text(mut self, content_type: &'static str, text: String) -> Self {
+    pub fn text(mut self, content_type: &'static str, text: String) -> Self {
         self.body = Body::Bytes { content_type: content_type.into(), bytes: Bytes::from(text) };
         self
     }
 
     /// Sets a binary body; the upload's own content type wins over the spec's.
-    #[allow(dead_code, reason = "used only by specs with binary request bodies")]
-    pub(crate) fn upload(mut self, content_type: &'static str, upload: Upload) -> Self {
+    pub fn upload(mut self, content_type: &'static str, upload: Upload) -> Self {
         let content_type = upload.content_type.map_or(std::borrow::Cow::Borrowed(content_type), Into::into);
         self.body = match upload.source {
             UploadSource::Bytes(bytes) => Body::Bytes { content_type, bytes },
@@ -329,8 +310,7 @@ impl Request {
     }
 
     /// Sets a `multipart/form-data` body.
-    #[allow(dead_code, reason = "used only by specs with multipart request bodies")]
-    pub(crate) fn multipart(mut self, form: Form) -> Self {
+    pub fn multipart(mut self, form: Form) -> Self {
         self.body = Body::Multipart(form);
         self
     }
@@ -338,39 +318,37 @@ impl Request {
 
 /// The parts of a `multipart/form-data` body.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Form {
+pub struct Form {
     parts: Vec<(std::borrow::Cow<'static, str>, FormValue)>,
 }
 
 #[derive(Debug, Clone)]
 enum FormValue {
     File(FilePart),
-    #[allow(dead_code, reason = "used only by specs with text parts in multipart bodies")]
     Text(String),
 }
 
 impl Form {
-    #[allow(dead_code, reason = "used only by specs with file parts in multipart bodies")]
-    pub(crate) fn file(mut self, name: &'static str, file: FilePart) -> Self {
+    /// Adds a file part.
+    pub fn file(mut self, name: &'static str, file: FilePart) -> Self {
         self.parts.push((name.into(), FormValue::File(file)));
         self
     }
 
     /// A file part whose name the caller chose (for forms the spec leaves open).
-    #[allow(dead_code, reason = "used only by specs with multipart bodies that declare no parts")]
-    pub(crate) fn named_file(mut self, name: String, file: FilePart) -> Self {
+    pub fn named_file(mut self, name: String, file: FilePart) -> Self {
         self.parts.push((name.into(), FormValue::File(file)));
         self
     }
 
-    #[allow(dead_code, reason = "used only by specs with text parts in multipart bodies")]
-    pub(crate) fn text(mut self, name: &'static str, value: impl ToString) -> Self {
+    /// Adds a text part.
+    pub fn text(mut self, name: &'static str, value: impl ToString) -> Self {
         self.parts.push((name.into(), FormValue::Text(value.to_string())));
         self
     }
 
     /// A fresh `reqwest` form; the bytes are shared, not copied.
-    pub(crate) fn to_reqwest(&self, operation_id: &'static str) -> Result<reqwest::multipart::Form, Error> {
+    pub fn to_reqwest(&self, operation_id: &'static str) -> Result<reqwest::multipart::Form, Error> {
         let mut form = reqwest::multipart::Form::new();
         for (name, value) in &self.parts {
             let part = match value {

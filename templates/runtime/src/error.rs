@@ -88,6 +88,7 @@ impl Error {
     }
 
     /// SailPoint's tracking id for the failure, to quote to support.
+    #[cfg(feature = "sailpoint")]
     pub fn tracking_id(&self) -> Option<&str> {
         self.api_error().and_then(ApiError::tracking_id)
     }
@@ -113,6 +114,7 @@ pub struct ApiError {
     pub(crate) headers: HeaderMap,
     pub(crate) body: String,
     pub(crate) details: Option<Box<dyn ErrorDetails>>,
+    /// SailPoint's tracking id; always `None` without the `sailpoint` feature.
     pub(crate) tracking_id: Option<String>,
     pub(crate) summary: Option<String>,
 }
@@ -126,7 +128,10 @@ impl ApiError {
         details: Option<Box<dyn ErrorDetails>>,
     ) -> Self {
         let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-        let tracking_id = json.as_ref().and_then(|json| json.get("trackingId")?.as_str().map(str::to_owned));
+        #[cfg(feature = "sailpoint")]
+        let tracking_id = json.as_ref().and_then(crate::sailpoint::tracking_id);
+        #[cfg(not(feature = "sailpoint"))]
+        let tracking_id = None;
         let summary = json.as_ref().and_then(summarize);
         let body = String::from_utf8_lossy(body).into_owned();
         Self { operation, status, headers, body, details, tracking_id, summary }
@@ -167,6 +172,7 @@ impl ApiError {
     }
 
     /// SailPoint's tracking id (`trackingId` in the body).
+    #[cfg(feature = "sailpoint")]
     pub fn tracking_id(&self) -> Option<&str> {
         self.tracking_id.as_deref()
     }

@@ -33,9 +33,10 @@ impl<T> Response<T> {
         self.headers.get(name)?.to_str().ok()
     }
 
-    /// The `X-Total-Count` header, sent when a list operation asked for `count=true`.
+    /// The `X-Total-Count` header, which SailPoint's list operations send when asked with `count=true`.
+    #[cfg(feature = "sailpoint")]
     pub fn total_count(&self) -> Option<u64> {
-        self.header("x-total-count")?.trim().parse().ok()
+        crate::sailpoint::total_count(&self.headers)
     }
 
     /// The decoded body.
@@ -58,11 +59,11 @@ impl<T> Response<T> {
 pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<Response<T>, Error>> + Send>>;
 
 /// Decodes the body of an error status as the model the spec declares for it.
-pub(crate) type ErrorDecoder = fn(u16, &[u8]) -> Option<Box<dyn ErrorDetails>>;
+pub type ErrorDecoder = fn(u16, &[u8]) -> Option<Box<dyn ErrorDetails>>;
 
 /// A response as received, before the operation decodes it.
 #[derive(Debug)]
-pub(crate) struct RawResponse {
+pub struct RawResponse {
     pub(crate) operation_id: &'static str,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -71,32 +72,28 @@ pub(crate) struct RawResponse {
 
 impl RawResponse {
     /// A JSON body decoded as `T`.
-    #[allow(dead_code, reason = "used only by specs with JSON responses")]
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(self, errors: ErrorDecoder) -> Result<Response<T>, Error> {
+    pub fn json<T: serde::de::DeserializeOwned>(self, errors: ErrorDecoder) -> Result<Response<T>, Error> {
         self.by_status(errors, SuccessBody::json)
     }
 
     /// A text body (XML, plain text...) as a `String`.
-    #[allow(dead_code, reason = "used only by specs with text responses")]
-    pub(crate) fn text(self, errors: ErrorDecoder) -> Result<Response<String>, Error> {
+    pub fn text(self, errors: ErrorDecoder) -> Result<Response<String>, Error> {
         self.by_status(errors, SuccessBody::text)
     }
 
     /// A binary body (zip, PDF, images...) as bytes.
-    #[allow(dead_code, reason = "used only by specs with binary responses")]
-    pub(crate) fn bytes(self, errors: ErrorDecoder) -> Result<Response<Bytes>, Error> {
+    pub fn bytes(self, errors: ErrorDecoder) -> Result<Response<Bytes>, Error> {
         self.by_status(errors, |body| Ok(body.bytes()))
     }
 
     /// A body the operation does not read (204 No Content and the like).
-    #[allow(dead_code, reason = "used only by specs with responses without a body")]
-    pub(crate) fn empty(self, errors: ErrorDecoder) -> Result<Response<()>, Error> {
+    pub fn empty(self, errors: ErrorDecoder) -> Result<Response<()>, Error> {
         self.by_status(errors, |_| Ok(()))
     }
 
     /// A success body decoded by `decode`, which can look at the status
     /// first (operations whose 2xx statuses carry different bodies).
-    pub(crate) fn by_status<T>(
+    pub fn by_status<T>(
         self,
         errors: ErrorDecoder,
         decode: impl FnOnce(SuccessBody) -> Result<T, Error>,
@@ -118,7 +115,7 @@ impl RawResponse {
 
 /// The body of a successful response, before it is decoded.
 #[derive(Debug)]
-pub(crate) struct SuccessBody {
+pub struct SuccessBody {
     operation_id: &'static str,
     status: StatusCode,
     body: Bytes,
@@ -126,14 +123,12 @@ pub(crate) struct SuccessBody {
 
 impl SuccessBody {
     /// The HTTP status, which says how some operations' bodies decode.
-    #[allow(dead_code, reason = "used only by specs whose 2xx statuses have different bodies")]
-    pub(crate) fn status(&self) -> u16 {
+    pub fn status(&self) -> u16 {
         self.status.as_u16()
     }
 
     /// The body as JSON of type `T`.
-    #[allow(dead_code, reason = "used only by specs with JSON responses")]
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         // Decode at full speed; only a body that fails is decoded again,
         // tracking the path, to say where it failed.
         if let Ok(body) = serde_json::from_slice(&self.body) {
@@ -158,8 +153,7 @@ impl SuccessBody {
     }
 
     /// The body as UTF-8 text.
-    #[allow(dead_code, reason = "used only by specs with text responses")]
-    pub(crate) fn text(self) -> Result<String, Error> {
+    pub fn text(self) -> Result<String, Error> {
         // `Vec::from(Bytes)` takes over the buffer when it is not shared: no copy.
         let (operation_id, status) = (self.operation_id, self.status);
         String::from_utf8(Vec::from(self.body)).map_err(|error| {
@@ -174,8 +168,7 @@ impl SuccessBody {
     }
 
     /// The body's bytes.
-    #[allow(dead_code, reason = "used only by specs with binary responses")]
-    pub(crate) fn bytes(self) -> Bytes {
+    pub fn bytes(self) -> Bytes {
         self.body
     }
 
@@ -192,7 +185,7 @@ impl SuccessBody {
 
 /// Why a body could not be read whole.
 #[derive(Debug)]
-pub(crate) enum BodyError {
+pub enum BodyError {
     /// It is longer than the limit.
     TooLarge,
     /// The connection failed or timed out while reading it.
@@ -202,7 +195,7 @@ pub(crate) enum BodyError {
 /// Reads a whole body of at most `limit` bytes: one announcing a larger
 /// `Content-Length` is refused unread, and one without a length (chunked, or
 /// ended by closing the connection) is read only until it passes the limit.
-pub(crate) async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyError> {
+pub async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyError> {
     if response.content_length().is_some_and(|length| length > limit) {
         return Err(BodyError::TooLarge);
     }

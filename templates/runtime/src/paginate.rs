@@ -12,63 +12,85 @@ use futures_util::stream::{self, BoxStream, FusedStream, Stream, StreamExt};
 use crate::error::Error;
 
 /// The future of one page.
-pub(crate) type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Fetched<T>, Error>> + Send>>;
+pub type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Fetched<T>, Error>> + Send>>;
 
 /// Fetches one page.
-pub(crate) type FetchPage<T> = Box<dyn Fn(Page) -> PageFuture<T> + Send + Sync>;
+pub type FetchPage<T> = Box<dyn Fn(Page) -> PageFuture<T> + Send + Sync>;
 
 /// Which page to fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(dead_code, reason = "each spec pages in only some of these styles")]
-pub(crate) enum Page {
+pub enum Page {
     /// `limit` items from `offset`; `count` asks for `X-Total-Count` (sent on
     /// the first page only, where the operation supports it).
-    Offset { offset: u64, limit: u64, count: bool },
+    Offset {
+        /// The first item's index.
+        offset: u64,
+        /// The page size.
+        limit: u64,
+        /// Whether to ask for the total.
+        count: bool,
+    },
     /// Page `number` of `size` items.
-    Number { number: u64, size: u64 },
+    Number {
+        /// The page's number.
+        number: u64,
+        /// The page size.
+        size: u64,
+    },
     /// The page a token names: `None` for the first.
     Token(Option<String>),
 }
 
 /// A page's items and what the response says about the rest.
-pub(crate) struct Fetched<T> {
-    pub(crate) items: Vec<T>,
-    /// `X-Total-Count`, when the server sent it.
-    pub(crate) total: Option<u64>,
+pub struct Fetched<T> {
+    /// The page's items.
+    pub items: Vec<T>,
+    /// The number of items the server reported for the whole list (SailPoint's `X-Total-Count`).
+    pub total: Option<u64>,
     /// The next page's token, for token paging; `None` on the last page.
-    pub(crate) next_token: Option<String>,
+    pub next_token: Option<String>,
 }
 
 impl<T> Fetched<T> {
     /// A page whose body is the list of items.
-    #[allow(dead_code, reason = "used only by specs with lists paged by number or offset")]
-    pub(crate) fn from_list(response: crate::Response<Vec<T>>) -> Self {
+    pub fn from_list(response: crate::Response<Vec<T>>) -> Self {
+        Self { items: response.into_body(), total: None, next_token: None }
+    }
+
+    /// A page whose body is the list of items, with the total in `X-Total-Count`.
+    #[cfg(feature = "sailpoint")]
+    pub fn from_counted_list(response: crate::Response<Vec<T>>) -> Self {
         let total = response.total_count();
         Self { items: response.into_body(), total, next_token: None }
     }
 }
 
 /// The future of a page: the response of its request, made a page by `page_of`.
-#[allow(dead_code, reason = "used only by specs with paged lists")]
-pub(crate) fn page<B: Send + 'static, T: Send + 'static>(
+pub fn page<B: Send + 'static, T: Send + 'static>(
     response: crate::ResponseFuture<B>,
     page_of: fn(crate::Response<B>) -> Fetched<T>,
 ) -> PageFuture<T> {
     Box::pin(async move { Ok(page_of(response.await?)) })
 }
 
+/// The stream over every item of a list operation, from its first page on.
+pub fn items<T: Send + 'static>(
+    fetch: impl Fn(Page) -> PageFuture<T> + Send + Sync + 'static,
+    first: Page,
+) -> Items<T> {
+    Items::new(Box::new(fetch), first)
+}
+
 /// The value of the query parameter `name` in a next-page URL, absolute or
 /// relative (`/2010-04-01/Calls.json?PageToken=PA1`).
-#[allow(dead_code, reason = "used only by specs whose responses link the next page")]
-pub(crate) fn token_in_url(url: &str, name: &str) -> Option<String> {
+pub fn token_in_url(url: &str, name: &str) -> Option<String> {
     let base = url::Url::parse("https://host.invalid/").ok()?;
     let url = base.join(url).ok()?;
     url.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
 }
 
 /// The `rel="next"` URL of a response's `Link` headers (RFC 8288).
-#[allow(dead_code, reason = "used only by specs that page with the Link header")]
-pub(crate) fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+pub fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers.get_all(reqwest::header::LINK).iter().filter_map(|value| value.to_str().ok()).find_map(|value| {
         value.split(',').find_map(|link| {
             let (target, params) = link.trim().strip_prefix('<')?.split_once('>')?;
@@ -102,13 +124,7 @@ pub struct Items<T> {
 }
 
 enum State<T> {
-    #[allow(dead_code, reason = "used only by specs with paged lists")]
-    Ready {
-        fetch: FetchPage<T>,
-        first: Page,
-        max_items: Option<u64>,
-        ahead: Ahead,
-    },
+    Ready { fetch: FetchPage<T>, first: Page, max_items: Option<u64>, ahead: Ahead },
     Running(BoxStream<'static, Result<T, Error>>),
     Spent,
 }
@@ -125,7 +141,6 @@ enum Ahead {
 }
 
 impl<T: Send + 'static> Items<T> {
-    #[allow(dead_code, reason = "used only by specs with paged lists")]
     pub(crate) fn new(fetch: FetchPage<T>, first: Page) -> Self {
         Self { state: State::Ready { fetch, first, max_items: None, ahead: Ahead::Pages(1) } }
     }

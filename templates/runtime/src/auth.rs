@@ -14,7 +14,7 @@ use tokio::sync::Mutex;
 use crate::error::{excerpt, AuthError, Error};
 use crate::response::{read_body, BodyError};
 
-/// A security scheme the API declares, as [`SECURITY_SCHEMES`](crate::SECURITY_SCHEMES) lists them.
+/// A security scheme the API declares, as a generated crate's `SECURITY_SCHEMES` lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecurityScheme {
     /// Its name in the spec.
@@ -75,25 +75,25 @@ pub enum ApiKeyLocation {
 }
 
 /// One alternative of an operation's security requirements: the indexes in
-/// [`SECURITY_SCHEMES`](crate::SECURITY_SCHEMES) of the schemes it needs
+/// the API's security schemes of the schemes it needs
 /// together. An empty one needs no credentials.
-pub(crate) type Requirement = &'static [usize];
+pub type Requirement = &'static [usize];
 
 /// A secret the client sends (a password, an API key); `Debug` never shows it.
 #[derive(Clone)]
-pub(crate) struct Secret(Arc<str>);
+pub struct Secret(Arc<str>);
 
 impl Secret {
-    pub(crate) fn new(value: impl Into<String>) -> Self {
+    pub fn new(value: impl Into<String>) -> Self {
         Self(Arc::from(value.into()))
     }
 
-    pub(crate) fn expose(&self) -> &str {
+    pub fn expose(&self) -> &str {
         &self.0
     }
 
     /// The secret as a header value marked sensitive, so it is never logged.
-    pub(crate) fn header_value(&self, what: &str) -> Result<HeaderValue, Error> {
+    pub fn header_value(&self, what: &str) -> Result<HeaderValue, Error> {
         let mut value = HeaderValue::from_str(&self.0)
             .map_err(|_| Error::Config(format!("the {what} contains characters not allowed in a header")))?;
         value.set_sensitive(true);
@@ -109,9 +109,9 @@ impl fmt::Debug for Secret {
 
 /// HTTP basic credentials.
 #[derive(Clone)]
-pub(crate) struct Basic {
-    pub(crate) username: String,
-    pub(crate) password: Secret,
+pub struct Basic {
+    pub username: String,
+    pub password: Secret,
 }
 
 impl fmt::Debug for Basic {
@@ -171,7 +171,7 @@ pub trait TokenSource: Send + Sync + fmt::Debug {
 }
 
 /// A token obtained elsewhere, used until the server rejects it.
-pub(crate) struct StaticToken(pub(crate) AccessToken);
+pub struct StaticToken(pub AccessToken);
 
 impl fmt::Debug for StaticToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -191,13 +191,13 @@ impl TokenSource for StaticToken {
 }
 
 /// OAuth2 client credentials against the tenant's `/oauth/token`.
-pub(crate) struct ClientCredentials {
-    pub(crate) token_url: String,
-    pub(crate) client_id: String,
-    pub(crate) client_secret: String,
-    pub(crate) http: reqwest::Client,
+pub struct ClientCredentials {
+    pub token_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub http: reqwest::Client,
     /// The largest token response read, as for the API's responses.
-    pub(crate) max_response_bytes: u64,
+    pub max_response_bytes: u64,
 }
 
 impl fmt::Debug for ClientCredentials {
@@ -258,7 +258,7 @@ impl TokenSource for ClientCredentials {
 /// One token shared by all requests of a client, refreshed `margin` before
 /// it expires. Holding the lock while fetching makes the refresh
 /// single-flight: requests that arrive meanwhile wait for its result.
-pub(crate) struct TokenCache {
+pub struct TokenCache {
     source: Arc<dyn TokenSource>,
     margin: Duration,
     current: Mutex<Option<Cached>>,
@@ -270,12 +270,12 @@ struct Cached {
 }
 
 impl TokenCache {
-    pub(crate) fn new(source: Arc<dyn TokenSource>, margin: Duration) -> Self {
+    pub fn new(source: Arc<dyn TokenSource>, margin: Duration) -> Self {
         Self { source, margin, current: Mutex::new(None) }
     }
 
     /// A valid token, fetched only when none is cached or it is about to expire.
-    pub(crate) async fn token(&self) -> Result<AccessToken, Error> {
+    pub async fn token(&self) -> Result<AccessToken, Error> {
         let mut current = self.current.lock().await;
         if let Some(cached) = current.as_ref() {
             if cached.refresh_at.is_none_or(|at| Instant::now() < at) {
@@ -292,7 +292,7 @@ impl TokenCache {
 
     /// Forgets `rejected` if it is still the cached token, so the next call
     /// fetches a new one. Returns whether a refresh can help.
-    pub(crate) async fn reject(&self, rejected: &AccessToken) -> bool {
+    pub async fn reject(&self, rejected: &AccessToken) -> bool {
         if !self.source.can_refresh() {
             return false;
         }
@@ -308,4 +308,12 @@ impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenCache").field("source", &self.source).field("margin", &self.margin).finish_non_exhaustive()
     }
+}
+
+/// The `Authorization` header for a token, marked sensitive so it is never logged.
+pub(crate) fn bearer(token: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| Error::Config("the access token contains characters not allowed in a header".to_owned()))?;
+    value.set_sensitive(true);
+    Ok(value)
 }

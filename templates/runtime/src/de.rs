@@ -18,11 +18,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// A property name, borrowed from the input when it has no escapes.
-#[allow(dead_code, reason = "used only by specs with object models")]
 struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
-    #[allow(dead_code, reason = "used only by specs with object models")]
     fn as_str(&self) -> &str {
         &self.0
     }
@@ -68,47 +66,48 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// ```text
 /// serde_object!(Connector { required script_name: "scriptName", optional name: "name" });
 /// ```
-#[allow(unused_macros, reason = "used only by specs with object models")]
+#[doc(hidden)]
+#[macro_export]
 macro_rules! serde_object {
     ($model:ident { $($kind:ident $field:ident: $wire:literal),* $(,)? }) => {
-        impl ::serde::Serialize for $model {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                $crate::de::serialize_fields(serializer, stringify!($model), &[
-                    $( ($wire, $crate::de::serde_object!(@encode $kind self.$field)), )*
+        impl $crate::__private::serde::Serialize for $model {
+            fn serialize<__S: $crate::__private::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                $crate::__private::de::serialize_fields(serializer, stringify!($model), &[
+                    $( ($wire, $crate::serde_object!(@encode $kind self.$field)), )*
                 ])
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $model {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::de::object(deserializer)
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $model {
+            fn deserialize<__D: $crate::__private::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                $crate::__private::de::object(deserializer)
             }
         }
 
-        impl<'de> $crate::de::FromMap<'de> for $model {
+        impl<'de> $crate::__private::de::FromMap<'de> for $model {
             const EXPECTING: &'static str = concat!("a `", stringify!($model), "` object");
 
-            fn from_map<__A: ::serde::de::MapAccess<'de>>(mut map: __A) -> ::std::result::Result<Self, __A::Error> {
+            fn from_map<__A: $crate::__private::serde::de::MapAccess<'de>>(mut map: __A) -> ::std::result::Result<Self, __A::Error> {
                 $( let mut $field = ::std::option::Option::None; )*
                 // One call with every field's slot, not a `match` arm a field:
                 // arms in a loop were most of what the compiler spent on models.
-                $crate::de::fill(&mut map, &mut [
-                    $( ($wire, &mut $field as &mut dyn $crate::de::Slot<'de, __A>), )*
+                $crate::__private::de::fill(&mut map, &mut [
+                    $( ($wire, &mut $field as &mut dyn $crate::__private::de::Slot<'de, __A>), )*
                 ])?;
                 ::std::result::Result::Ok($model {
-                    $( $field: $crate::de::serde_object!(@finish $kind $field $wire), )*
+                    $( $field: $crate::serde_object!(@finish $kind $field $wire), )*
                 })
             }
         }
     };
     (@encode optional $value:expr) => {
-        $crate::de::present(&$value)
+        $crate::__private::de::present(&$value)
     };
     (@encode $kind:ident $value:expr) => {
-        $crate::de::always(&$value)
+        $crate::__private::de::always(&$value)
     };
     (@finish required $field:ident $wire:literal) => {
-        $crate::de::required($field, $wire)?
+        $crate::__private::de::required($field, $wire)?
     };
     // An absent optional or nullable field is `None`, like an explicit `null`.
     (@finish $kind:ident $field:ident $wire:literal) => {
@@ -119,8 +118,7 @@ macro_rules! serde_object {
 /// A model decoded from a JSON object, the half of `Deserialize` that
 /// differs between models: the visitor around it is one generic type,
 /// rather than a type and impl for every model.
-#[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) trait FromMap<'de>: Sized {
+pub trait FromMap<'de>: Sized {
     /// What a decoding error says was expected (``a `Connector` object``).
     const EXPECTING: &'static str;
 
@@ -129,12 +127,10 @@ pub(crate) trait FromMap<'de>: Sized {
 }
 
 /// Decodes a model from a JSON object.
-#[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) fn object<'de, D: serde::Deserializer<'de>, T: FromMap<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn object<'de, D: serde::Deserializer<'de>, T: FromMap<'de>>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
 }
 
-#[allow(dead_code, reason = "used only by specs with object models")]
 struct ObjectVisitor<T>(std::marker::PhantomData<T>);
 
 impl<'de, T: FromMap<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
@@ -150,8 +146,7 @@ impl<'de, T: FromMap<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
 }
 
 /// A field's slot while its object is decoded.
-#[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) trait Slot<'de, A: serde::de::MapAccess<'de>> {
+pub trait Slot<'de, A: serde::de::MapAccess<'de>> {
     /// Decodes the value of the field's property (the last one wins).
     fn fill(&mut self, map: &mut A) -> Result<(), A::Error>;
 }
@@ -165,8 +160,7 @@ impl<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>> Slot<'de, A>
 
 /// Decodes an object's properties into their fields' slots, by wire name;
 /// properties the model does not have are skipped.
-#[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) fn fill<'de, A: serde::de::MapAccess<'de>>(
+pub fn fill<'de, A: serde::de::MapAccess<'de>>(
     map: &mut A,
     slots: &mut [(&'static str, &mut dyn Slot<'de, A>)],
 ) -> Result<(), A::Error> {
@@ -180,24 +174,19 @@ pub(crate) fn fill<'de, A: serde::de::MapAccess<'de>>(
 }
 
 /// Skips the value of a property the model does not have.
-#[allow(dead_code, reason = "used only by specs with object models")]
 fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(drop)
 }
 
 /// A required property's value, or the error that it is missing.
-#[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) fn required<T, E: serde::de::Error>(value: Option<T>, wire: &'static str) -> Result<T, E> {
+pub fn required<T, E: serde::de::Error>(value: Option<T>, wire: &'static str) -> Result<T, E> {
     value.ok_or_else(|| E::missing_field(wire))
 }
 
 #[allow(unused_imports, reason = "used only by specs with object models")]
-pub(crate) use serde_object;
-
 /// A body decoded as JSON of type `T`, if it is one (an error body that does
 /// not match its declared model is kept raw).
-#[allow(dead_code, reason = "used only by specs with error models")]
-pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
+pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
     serde_json::from_slice(body).ok()
 }
 
@@ -205,20 +194,17 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
 type Encoded<'a> = Option<&'a dyn erased_serde::Serialize>;
 
 /// A field that is always sent.
-#[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) fn always<T: serde::Serialize>(value: &T) -> Encoded<'_> {
+pub fn always<T: serde::Serialize>(value: &T) -> Encoded<'_> {
     Some(value)
 }
 
 /// An optional field, sent only when it holds a value.
-#[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) fn present<T: serde::Serialize>(value: &Option<T>) -> Encoded<'_> {
+pub fn present<T: serde::Serialize>(value: &Option<T>) -> Encoded<'_> {
     value.as_ref().map(|value| value as &dyn erased_serde::Serialize)
 }
 
 /// A model as a struct of the fields it sends, in order.
-#[allow(dead_code, reason = "used only by specs with object models")]
-pub(crate) fn serialize_fields<S: serde::Serializer>(
+pub fn serialize_fields<S: serde::Serializer>(
     serializer: S,
     name: &'static str,
     fields: &[(&'static str, Encoded<'_>)],
@@ -249,7 +235,8 @@ pub(crate) fn serialize_fields<S: serde::Serializer>(
 ///     }
 /// }
 /// ```
-#[allow(unused_macros, reason = "used only by specs with string enums")]
+#[doc(hidden)]
+#[macro_export]
 macro_rules! string_enum {
     (
         $(#[cfg($($gate:tt)*)])*
@@ -343,24 +330,21 @@ macro_rules! string_enum {
         }
 
         $(#[cfg($($gate)*)])*
-        impl ::serde::Serialize for $name {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<__S: $crate::__private::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         $(#[cfg($($gate)*)])*
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: $crate::__private::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                let value = <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(Self::from(value.as_str()))
             }
         }
     };
 }
-
-#[allow(unused_imports, reason = "used only by specs with string enums")]
-pub(crate) use string_enum;
 
 #[cfg(test)]
 mod tests {
@@ -373,7 +357,7 @@ mod tests {
         r#type: Option<String>,
     }
 
-    super::serde_object!(Model { required script_name: "scriptName", nullable owner: "owner", optional r#type: "type" });
+    crate::serde_object!(Model { required script_name: "scriptName", nullable owner: "owner", optional r#type: "type" });
 
     #[test]
     fn objects_encode_required_and_nullable_fields_and_leave_out_absent_optional_ones() {
