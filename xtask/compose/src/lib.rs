@@ -1,0 +1,1 @@
+//! Nothing but its test, `tests/one_session.rs`.
