@@ -104,3 +104,73 @@ fn operation_security_overrides_only_where_it_differs() {
     let security: Vec<_> = api.operations.iter().map(|o| o.security.clone()).collect();
     assert_eq!(security, [None, Some(vec![]), Some(vec![vec![], vec![0]])]);
 }
+
+/// The names of the methods of every `impl` of `type_name` in generated source.
+fn methods_of(source: &str, type_name: &str) -> Vec<String> {
+    let file = syn::parse_file(source).unwrap();
+    let mut names = Vec::new();
+    for item in file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        let syn::Type::Path(path) = &*block.self_ty else { continue };
+        if path.path.segments.last().is_some_and(|segment| segment.ident == type_name) {
+            for item in block.items {
+                if let syn::ImplItem::Fn(function) = item {
+                    names.push(function.sig.ident.to_string());
+                }
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_name_the_client_and_its_builder_take_is_reserved() {
+    // A SailPoint host, an experimental operation and every kind of credentials:
+    // each method codegen can write on `Client` and `ClientBuilder` is there.
+    let text = spec(
+        "[{url: 'https://{tenant}.api.identitynow.com/{version}', variables: {tenant: {default: acme}, version: {default: v1}}}]",
+        "[{oauth: []}, {basic: []}, {key: []}]",
+        "{oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: /oauth/token, scopes: {}}}}, \
+         basic: {type: http, scheme: basic}, key: {type: apiKey, in: header, name: X-Key}}",
+    )
+    .replace("operationId: listThings", "operationId: listThings\n      x-sailpoint-experimental: true");
+    let access = access_rs(&text, Default::default());
+    let (api, _) = lowered(&text, &Default::default());
+    let per_spec: Vec<&str> = api
+        .server_variables
+        .iter()
+        .map(|variable| variable.method.as_str())
+        .chain(api.security_schemes.iter().filter_map(|scheme| match &scheme.kind {
+            SchemeKind::ApiKey { method, .. } => Some(method.as_str()),
+            _ => None,
+        }))
+        .collect();
+    let builder = methods_of(&access, "ClientBuilder");
+    for name in ["experimental", "client_credentials", "token_url", "basic_auth", "session", "build"] {
+        assert!(builder.contains(&name.to_owned()), "`ClientBuilder::{name}` is not generated: {builder:?}");
+    }
+    for name in &builder {
+        assert!(
+            generator::lower::CLIENT_BUILDER_METHODS.contains(&name.as_str()) || per_spec.contains(&name.as_str()),
+            "`ClientBuilder::{name}` is not in CLIENT_BUILDER_METHODS"
+        );
+    }
+    let client = methods_of(&access, "Client");
+    assert!(client.contains(&"with_session".to_owned()) && client.contains(&"allows_experimental".to_owned()));
+    for name in client {
+        assert!(generator::lower::CLIENT_METHODS.contains(&name.as_str()), "`Client::{name}` is not in CLIENT_METHODS");
+    }
+}
+
+#[test]
+fn a_server_variable_named_like_a_builder_method_gets_another_name() {
+    let text = spec(
+        "[{url: 'https://{tokenUrl}.example.com/{session}', variables: {tokenUrl: {default: a}, session: {default: b}}}]",
+        "[]",
+        "{}",
+    );
+    let (api, _) = lowered(&text, &Default::default());
+    for variable in &api.server_variables {
+        assert!(!generator::lower::CLIENT_BUILDER_METHODS.contains(&variable.method.as_str()), "{variable:?}");
+    }
+}
