@@ -18,8 +18,8 @@ use crate::diagnostics::{push_pointer, Diagnostic, Kind, Location, SpecErrors};
 use crate::ir::{Api, Operation, SharedErrors, Type, TypeKind};
 use crate::load::SourceMap;
 pub use access::CLIENT_BUILDER_METHODS;
-pub use operations::CLIENT_METHODS;
 pub use names::{type_name, value_name};
+pub use operations::CLIENT_METHODS;
 
 /// The IR, with the warnings met on the way (constructs typed loosely).
 #[derive(Debug)]
