@@ -105,5 +105,11 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
-    pointer.trim_start_matches('/').split('/').map(|token| token.replace("~1", "/").replace("~0", "~")).collect()
+    pointer.trim_start_matches('/').split('/').map(unescape_token).collect()
+}
+
+/// One reference token of a JSON pointer, unescaped (RFC 6901: `~1` is
+/// `/`, then `~0` is `~`).
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }

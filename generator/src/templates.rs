@@ -3,7 +3,7 @@
 //! They are compiled into the generator with `include_str!`, so generating
 //! needs no filesystem access, and copied verbatim below a "generated" line.
 
-use crate::format::RUST_HEADER;
+use crate::format::{RUST_HEADER, TOML_HEADER};
 use crate::GeneratedFile;
 
 /// The manifest's dependency tables; codegen writes `[package]` above them.
@@ -117,10 +117,6 @@ pub(crate) fn files() -> Vec<GeneratedFile> {
 
 /// A file copied from `templates/`, below a "generated" line in its own comment syntax.
 pub(crate) fn generated(path: &str, contents: &str) -> GeneratedFile {
-    let header = if path.ends_with(".rs") {
-        RUST_HEADER.to_owned()
-    } else {
-        format!("# {}", RUST_HEADER.trim_start_matches("// "))
-    };
+    let header = if path.ends_with(".rs") { RUST_HEADER } else { TOML_HEADER };
     GeneratedFile { path: path.to_owned(), contents: format!("{header}\n{}", contents.trim_start()) }
 }

@@ -53,7 +53,7 @@ impl ComponentNamer {
         let from_pointer = target.1.rsplit('/').next().filter(|token| !token.is_empty());
         let stem = target.0.rsplit('/').next().unwrap_or(&target.0);
         let stem = stem.split('.').next().unwrap_or(stem);
-        let base = from_pointer.unwrap_or(stem).replace("~1", "/").replace("~0", "~");
+        let base = crate::diagnostics::unescape_token(from_pointer.unwrap_or(stem));
         let mut name = base.clone();
         let mut suffix = 2;
         while !self.taken.insert(name.clone()) {

@@ -437,7 +437,7 @@ impl<'a> Lowerer<'a> {
                 // its component; the others are bare component names.
                 .filter(|(_, target)| {
                     let target = target.strip_prefix("#/components/schemas/").unwrap_or(target);
-                    target.replace("~1", "/").replace("~0", "~") == key
+                    crate::diagnostics::unescape_token(target) == *key
                 })
                 .map(|(value, _)| value.clone())
                 .collect();
@@ -491,7 +491,7 @@ impl<'a> Lowerer<'a> {
     /// The component a `#/components/schemas/...` reference names.
     pub(crate) fn resolve(&self, reference: &str) -> Option<(&'a str, &'a Schema)> {
         let key = reference.strip_prefix("#/components/schemas/")?;
-        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = crate::diagnostics::unescape_token(key);
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let components = spec.components.as_ref()?;
         let (key, schema) = components.schemas.get_key_value(&key)?;

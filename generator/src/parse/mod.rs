@@ -121,7 +121,7 @@ fn unit_pointer(tokens: &[String]) -> String {
 /// Removes the node at `pointer` from its parent; `false` if there is none.
 fn remove(document: &mut Value, pointer: &str) -> bool {
     let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
-    let last = last.replace("~1", "/").replace("~0", "~");
+    let last = crate::diagnostics::unescape_token(last);
     match document.pointer_mut(parent) {
         Some(Value::Object(map)) => map.shift_remove(&last).is_some(),
         Some(Value::Array(items)) => match last.parse::<usize>() {
