@@ -405,8 +405,9 @@ mod tests {
 
     #[test]
     fn check_mode_names_stale_files_and_the_fix() {
-        let out = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&out);
+        let folder = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
+        let out = folder.join("crate");
+        let _ = fs::remove_dir_all(&folder);
         let root = workspace_root();
         let error = run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Options::default())
             .expect_err("an empty folder is stale");
@@ -419,6 +420,38 @@ mod tests {
         let message =
             run(&root.join("spec/openapi.yaml"), &out, Mode::Check, Options::default()).unwrap_err().to_string();
         assert!(message.contains("src/models.rs"), "{message}");
-        fs::remove_dir_all(&out).unwrap();
+        fs::remove_dir_all(&folder).unwrap();
     }
+
+    #[test]
+    fn a_crate_outside_the_repository_gets_the_runtime_beside_it_and_loses_stale_examples() {
+        let folder = std::env::temp_dir().join(format!("xtask-beside-{}", std::process::id()));
+        let out = folder.join("crate");
+        let _ = fs::remove_dir_all(&folder);
+        let spec = workspace_root().join("spec/openapi.yaml");
+        // An example an earlier spec had, and a hand-written one.
+        fs::create_dir_all(out.join("examples")).unwrap();
+        fs::write(out.join("examples/gone.rs"), format!("{RUST_HEADER}\nfn main() {{}}\n")).unwrap();
+        fs::write(out.join("examples/mine.rs"), "fn main() {}\n").unwrap();
+        run(&spec, &out, Mode::Write, Options::default()).expect("writes the crate");
+        assert!(!out.join("examples/gone.rs").exists(), "a generated example the spec no longer has is removed");
+        assert!(out.join("examples/mine.rs").exists(), "a hand-written example is kept");
+        let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("path = \"../openapi-client-runtime\""), "{manifest}");
+        let runtime = folder.join(generator::RUNTIME_CRATE);
+        for file in generator::runtime_files() {
+            assert_eq!(fs::read_to_string(runtime.join(&file.path)).unwrap(), file.contents, "{}", file.path);
+        }
+        write_runtime(&runtime, Mode::Check).expect("the copy is current");
+        fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn a_crate_inside_the_repository_uses_its_runtime() {
+        let at = runtime_for(&workspace_root().join("target/some/crate")).unwrap();
+        assert_eq!(at.path, "../../../templates/runtime");
+        assert!(at.copy.is_none());
+        assert_eq!(runtime_for(&workspace_root().join("generated-client")).unwrap().path, "../templates/runtime");
+    }
+
 }
