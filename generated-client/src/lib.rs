@@ -9,6 +9,7 @@ pub mod models;
 
 #[rustfmt::skip]
 pub mod operations;
+use ::openapi_client_runtime as runtime;
 use ::openapi_client_runtime::__private::{de, paginate, request};
 pub use ::openapi_client_runtime::{AccessToken, TokenFuture, TokenSource};
 pub use ::openapi_client_runtime::{ApiError, AuthError, DecodeError};

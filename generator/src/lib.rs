@@ -64,6 +64,9 @@ pub struct Options {
     pub config: config::Config,
     /// Where the runtime crate is, relative to the generated crate's folder.
     pub runtime_path: String,
+    /// Copy the runtime into the crate (`src/runtime/`), for one crate that
+    /// stands alone, instead of depending on the runtime crate.
+    pub standalone: bool,
 }
 
 impl Default for Options {
@@ -75,6 +78,7 @@ impl Default for Options {
             env_prefix: None,
             config: config::Config::default(),
             runtime_path: format!("../{}", templates::RUNTIME_CRATE),
+            standalone: false,
         }
     }
 }
@@ -142,6 +146,9 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Gener
     let stats = Stats { operations: lowered.api.operations.len(), types: lowered.api.types.len() };
     let mut files = codegen::crate_files(&lowered.api, options);
     files.extend(templates::files());
+    if options.standalone {
+        files.extend(templates::embedded_runtime(lowered.api.sailpoint_conventions()));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let warnings = [&loaded.warnings[..], &parsed.warnings, &lowered.warnings].concat();
     let skipped = [parsed.skipped, lowered.skipped].concat();

@@ -53,6 +53,48 @@ pub fn runtime_version() -> &'static str {
         .expect("templates/runtime/Cargo.toml has a version")
 }
 
+/// The runtime as modules of a standalone crate (`src/runtime/`): its
+/// paths below `crate::runtime`, and the `sailpoint` feature decided by the
+/// spec (`cfg(feature = "sailpoint")` becomes `cfg(true)` or `cfg(false)`),
+/// so the crate needs no feature of its own.
+pub(crate) fn embedded_runtime(sailpoint: bool) -> Vec<GeneratedFile> {
+    let feature = if sailpoint { "true" } else { "false" };
+    RUNTIME_FILES[1..]
+        .iter()
+        .map(|(path, contents)| {
+            let path = match *path {
+                "src/lib.rs" => "src/runtime/mod.rs".to_owned(),
+                other => other.replacen("src/", "src/runtime/", 1),
+            };
+            // The exported macros stay at the crate root, where `$crate` is.
+            let text = contents
+                .replace("crate::", "crate::runtime::")
+                .replace(
+                    "pub use crate::runtime::{serde_object, string_enum};",
+                    "pub use crate::{serde_object, string_enum};",
+                )
+                .replace("crate::runtime::serde_object!", "crate::serde_object!")
+                .replace("crate::runtime::string_enum!", "crate::string_enum!")
+                .replace("feature = \"sailpoint\"", feature);
+            generated(&path, &text)
+        })
+        .collect()
+}
+
+/// The runtime's own dependencies, as lines of a `[dependencies]` table, for
+/// a standalone crate: the optional ones (SailPoint's) only for `sailpoint`.
+pub(crate) fn runtime_dependencies(sailpoint: bool) -> Vec<String> {
+    let manifest = RUNTIME_FILES[0].1;
+    let table = manifest.split("\n[dependencies]\n").nth(1).unwrap_or("");
+    let table = table.split("\n[").next().unwrap_or("");
+    table
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .filter(|line| sailpoint || !line.contains("optional = true"))
+        .map(|line| line.replace(", optional = true", ""))
+        .collect()
+}
+
 /// The runtime crate's files, for a copy of it beside generated crates
 /// (outside this repository, where `templates/runtime` cannot be reached).
 pub fn runtime_files() -> Vec<GeneratedFile> {
@@ -119,4 +161,29 @@ pub(crate) fn files() -> Vec<GeneratedFile> {
 pub(crate) fn generated(path: &str, contents: &str) -> GeneratedFile {
     let header = if path.ends_with(".rs") { RUST_HEADER } else { TOML_HEADER };
     GeneratedFile { path: path.to_owned(), contents: format!("{header}\n{}", contents.trim_start()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_runtime_names_itself_below_crate_runtime_and_decides_the_sailpoint_feature() {
+        for sailpoint in [true, false] {
+            let files = embedded_runtime(sailpoint);
+            let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
+            assert!(paths.contains(&"src/runtime/mod.rs") && paths.contains(&"src/runtime/session.rs"), "{paths:?}");
+            assert_eq!(files.len(), RUNTIME_FILES.len() - 1, "every source file, not the manifest");
+            let all: String = files.iter().map(|file| file.contents.as_str()).collect();
+            assert!(!all.contains("feature = \"sailpoint\""));
+            assert!(all.contains(if sailpoint { "#[cfg(true)]" } else { "#[cfg(false)]" }));
+            assert!(all.contains("$crate::runtime::__private::de::fill") && all.contains("$crate::serde_object!"));
+            assert!(all.contains("pub use crate::{serde_object, string_enum};"));
+            assert!(!all.contains("crate::runtime::runtime::"));
+        }
+        let lines = runtime_dependencies(false);
+        assert!(lines.iter().any(|line| line.starts_with("reqwest =")), "{lines:?}");
+        assert!(!lines.iter().any(|line| line.starts_with("serde_yaml")), "SailPoint's files only with `sailpoint`");
+        assert!(runtime_dependencies(true).contains(&"serde_yaml = { version = \"0.9\" }".to_owned()));
+    }
 }

@@ -147,6 +147,8 @@ pub struct Options {
     /// Where the runtime crate is, relative to the crate folder, when the
     /// caller writes it (conformance's workspace); see [`runtime_for`] otherwise.
     pub runtime_path: Option<String>,
+    /// Copy the runtime into the crate instead of depending on it.
+    pub standalone: bool,
 }
 
 impl Default for Options {
@@ -158,6 +160,7 @@ impl Default for Options {
             crate_name: CRATE_NAME.to_owned(),
             env_prefix: None,
             runtime_path: None,
+            standalone: false,
         }
     }
 }
@@ -186,6 +189,7 @@ pub fn generator_options(spec: &Path, out: Option<&Path>, options: &Options) -> 
             (None, Some(out)) => runtime_for(out)?.path,
             (None, None) => format!("../{}", generator::RUNTIME_CRATE),
         },
+        standalone: options.standalone,
     })
 }
 
@@ -314,7 +318,7 @@ pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> 
             let changed: Vec<_> = generated.files.iter().filter(|file| stale.contains(&file.path)).cloned().collect();
             write_files(out, &changed)?;
             remove_files(out, &leftovers)?;
-            if let Some(copy) = runtime_for(out)?.copy {
+            if let Some(copy) = runtime_for(out)?.copy.filter(|_| !options.standalone) {
                 write_runtime(&copy, mode)?;
             }
             println!(
@@ -453,5 +457,4 @@ mod tests {
         assert!(at.copy.is_none());
         assert_eq!(runtime_for(&workspace_root().join("generated-client")).unwrap().path, "../templates/runtime");
     }
-
 }

@@ -47,6 +47,10 @@ enum Command {
         /// `SAIL_` for SailPoint's APIs, else the crate name in capitals and `_`].
         #[arg(long, value_name = "PREFIX")]
         env_prefix: Option<String>,
+        /// Copy the runtime into the crate (`src/runtime/`) instead of depending
+        /// on the `openapi-client-runtime` crate: one crate that stands alone.
+        #[arg(long)]
+        standalone: bool,
         /// First set the crate's version in the generator config beside the spec
         /// to the version at `--base` bumped as `api-diff` says.
         #[arg(long)]
@@ -120,6 +124,7 @@ fn main() -> ExitCode {
             keep_going,
             crate_name,
             env_prefix,
+            standalone,
             bump,
             base,
         } => {
@@ -132,6 +137,7 @@ fn main() -> ExitCode {
                 crate_name,
                 env_prefix,
                 runtime_path: None,
+                standalone,
             };
             if bump {
                 let spec = spec.clone().unwrap_or_else(|| root.join(generate::CHECKED_IN[0].spec));

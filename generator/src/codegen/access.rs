@@ -27,10 +27,10 @@ pub(super) fn module(api: &Api) -> TokenStream {
     quote! {
         //! Where the API is and how to authenticate, as its spec declares, and the client.
 
-        use ::openapi_client_runtime::__private as runtime;
+        use crate::runtime::__private as facade;
 
         /// The API as its spec declares it, for the runtime.
-        static API: runtime::Api = runtime::Api {
+        static API: facade::Api = facade::Api {
             base_path: BASE_PATH,
             server_url: SERVER_URL,
             server_variables: SERVER_VARIABLES,
@@ -71,11 +71,11 @@ fn server(api: &Api) -> TokenStream {
             VariablePlace::Path => quote!(Path),
         };
         quote! {
-            ::openapi_client_runtime::ServerVariable {
+            crate::runtime::ServerVariable {
                 name: #name,
                 default: #default,
                 allowed: &[#(#allowed),*],
-                place: ::openapi_client_runtime::VariablePlace::#place,
+                place: crate::runtime::VariablePlace::#place,
             }
         }
     });
@@ -87,7 +87,7 @@ fn server(api: &Api) -> TokenStream {
         const SERVER_URL: &str = #server_url;
 
         /// The variables of [`SERVER_URL`], in the order it names them.
-        const SERVER_VARIABLES: &[::openapi_client_runtime::ServerVariable] = &[#(#variables),*];
+        const SERVER_VARIABLES: &[crate::runtime::ServerVariable] = &[#(#variables),*];
     }
 }
 
@@ -122,7 +122,7 @@ fn schemes(api: &Api) -> TokenStream {
 
         /// The API's security requirements: alternatives, each the indexes in
         /// [`SECURITY_SCHEMES`] of the schemes it needs together.
-        const SECURITY: &[runtime::Requirement] = #security;
+        const SECURITY: &[facade::Requirement] = #security;
     }
 }
 
@@ -186,10 +186,10 @@ fn env_names(api: &Api) -> TokenStream {
         .collect();
     let files = match settings.sailpoint {
         Some(SailPointProduct::IdentitySecurityCloud) => {
-            quote!(::std::option::Option::Some(&runtime::sailpoint::IDENTITY_SECURITY_CLOUD))
+            quote!(::std::option::Option::Some(&facade::sailpoint::IDENTITY_SECURITY_CLOUD))
         }
         Some(SailPointProduct::NonEmployeeRiskManagement) => {
-            quote!(::std::option::Option::Some(&runtime::sailpoint::NON_EMPLOYEE_RISK_MANAGEMENT))
+            quote!(::std::option::Option::Some(&facade::sailpoint::NON_EMPLOYEE_RISK_MANAGEMENT))
         }
         None => quote!(::std::option::Option::None),
     };
@@ -233,7 +233,7 @@ fn client(api: &Api) -> TokenStream {
         /// `.send().await`. Authentication, token refresh and retries happen inside.
         #[derive(Clone, Debug)]
         pub struct Client {
-            handle: runtime::Handle,
+            handle: facade::Handle,
         }
 
         impl Client {
@@ -245,7 +245,7 @@ fn client(api: &Api) -> TokenStream {
             /// session gives no base URL for this API, or no credentials while
             /// every operation needs some.
             pub fn with_session(session: &crate::Session) -> ::std::result::Result<Self, crate::Error> {
-                ::std::result::Result::Ok(Self { handle: runtime::Handle::new(session, &API)? })
+                ::std::result::Result::Ok(Self { handle: facade::Handle::new(session, &API)? })
             }
 
             /// A client configured from the environment, then from configuration
@@ -276,7 +276,7 @@ fn client(api: &Api) -> TokenStream {
             pub(crate) fn dispatch<T: ::std::marker::Send + 'static>(
                 self,
                 request: ::std::result::Result<crate::request::Request, crate::Error>,
-                decode: fn(runtime::response::RawResponse) -> ::std::result::Result<crate::Response<T>, crate::Error>,
+                decode: fn(facade::response::RawResponse) -> ::std::result::Result<crate::Response<T>, crate::Error>,
             ) -> crate::ResponseFuture<T> {
                 self.handle.dispatch(request, decode)
             }
@@ -369,7 +369,7 @@ fn builder(api: &Api) -> TokenStream {
             /// user agent then apply instead of this builder's. Build it with
             /// `redirect(reqwest::redirect::Policy::none())`: a redirect from the
             /// token endpoint would otherwise carry the client secret elsewhere.
-            pub fn http_client(mut self, http: ::openapi_client_runtime::reqwest::Client) -> Self {
+            pub fn http_client(mut self, http: crate::runtime::reqwest::Client) -> Self {
                 self.session = self.session.http_client(http);
                 self
             }

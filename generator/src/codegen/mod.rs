@@ -33,7 +33,7 @@ pub fn crate_files(api: &Api, options: &crate::Options) -> Vec<GeneratedFile> {
         let source = crate::templates::for_crate(example.source, &options.crate_name);
         files.push(crate::templates::generated(&format!("examples/{}.rs", example.name), &source));
     }
-    let layout = rust_layout(api);
+    let layout = rust_layout(api, options.standalone);
     let pieces: Vec<(usize, Piece<'_>)> = layout
         .iter()
         .enumerate()
@@ -52,7 +52,7 @@ pub fn crate_files(api: &Api, options: &crate::Options) -> Vec<GeneratedFile> {
 
 /// The generated Rust modules as tokens, by path, before formatting.
 pub fn rust_modules(api: &Api) -> Vec<(String, TokenStream)> {
-    rust_layout(api)
+    rust_layout(api, false)
         .into_iter()
         .map(|(path, pieces)| {
             let tokens = pieces.iter().map(|piece| piece.render(api));
@@ -64,7 +64,10 @@ pub fn rust_modules(api: &Api) -> Vec<(String, TokenStream)> {
 /// A unit of generated code.
 #[derive(Debug, Clone, Copy)]
 enum Piece<'a> {
-    Lib,
+    /// `lib.rs`; with the runtime in the crate (`Options::standalone`) or not.
+    Lib {
+        standalone: bool,
+    },
     Access,
     ModelsDoc,
     Model(&'a crate::ir::TypeDef),
@@ -78,7 +81,7 @@ enum Piece<'a> {
 impl Piece<'_> {
     fn render(&self, api: &Api) -> TokenStream {
         match self {
-            Piece::Lib => lib_rs(api),
+            Piece::Lib { standalone } => lib_rs(api, *standalone),
             Piece::Access => access::module(api),
             Piece::ModelsDoc => models::module_doc(),
             Piece::Model(def) => models::model(api, def),
@@ -92,11 +95,11 @@ impl Piece<'_> {
 }
 
 /// Which pieces make up which file.
-fn rust_layout(api: &Api) -> Vec<(String, Vec<Piece<'_>>)> {
+fn rust_layout(api: &Api, standalone: bool) -> Vec<(String, Vec<Piece<'_>>)> {
     let mut models = vec![Piece::ModelsDoc];
     models.extend(api.types.values().map(Piece::Model));
     let mut layout = vec![
-        ("src/lib.rs".to_owned(), vec![Piece::Lib]),
+        ("src/lib.rs".to_owned(), vec![Piece::Lib { standalone }]),
         ("src/access.rs".to_owned(), vec![Piece::Access]),
         ("src/models.rs".to_owned(), models),
     ];
@@ -137,13 +140,26 @@ fn manifest(api: &Api, options: &crate::Options, examples: &[ShippedExample<'_>]
     let tables = dependencies.find("\n[").map_or(dependencies, |at| &dependencies[at + 1..]);
     // The runtime goes first in `[dependencies]`: by path where it is written
     // beside the crate, with the version it is published under.
-    let features = if api.sailpoint_conventions() { ", features = [\"sailpoint\"]" } else { "" };
-    let runtime = format!(
-        "[dependencies]\n{name} = {{ version = \"{version}\", path = {path:?}{features} }}\n",
-        name = crate::templates::RUNTIME_CRATE,
-        version = crate::templates::runtime_version(),
-        path = options.runtime_path,
-    );
+    let runtime = if options.standalone {
+        // The runtime's own dependencies instead, but for those the table has.
+        let have = tables.split("\n[").next().unwrap_or_default();
+        let lines: Vec<String> = crate::templates::runtime_dependencies(api.sailpoint_conventions())
+            .into_iter()
+            .filter(|line| {
+                let name = line.split(' ').next().unwrap_or_default();
+                !have.lines().any(|line| line.starts_with(&format!("{name} =")))
+            })
+            .collect();
+        format!("[dependencies]\n{}\n", lines.join("\n"))
+    } else {
+        let features = if api.sailpoint_conventions() { ", features = [\"sailpoint\"]" } else { "" };
+        format!(
+            "[dependencies]\n{name} = {{ version = \"{version}\", path = {path:?}{features} }}\n",
+            name = crate::templates::RUNTIME_CRATE,
+            version = crate::templates::runtime_version(),
+            path = options.runtime_path,
+        )
+    };
     out.push_str(tables.trim_end().replacen("[dependencies]\n", &runtime, 1).as_str());
     out.push('\n');
     if !api.tags.is_empty() {
@@ -233,7 +249,7 @@ impl<'a> Methods<'a> {
     }
 }
 
-fn lib_rs(api: &Api) -> TokenStream {
+fn lib_rs(api: &Api, standalone: bool) -> TokenStream {
     // Without operations (a spec with none, or no tag's feature on) the crate
     // is its models alone: the client has no caller, which is expected, not
     // a warning.
@@ -257,7 +273,16 @@ fn lib_rs(api: &Api) -> TokenStream {
     if !api.operations.is_empty() {
         facade.push(quote!(request));
     }
-    let facade = (!facade.is_empty()).then(|| quote! { use ::openapi_client_runtime::__private::{#(#facade),*}; });
+    // Generated code names the runtime `crate::runtime`: the crate's own
+    // module when it is standalone, else the runtime crate.
+    let (runtime, declared) = if standalone {
+        // Not `#[rustfmt::skip]`: on a module, that makes its exported macros
+        // count as macro-expanded, which may not be named by path.
+        (quote!(runtime), quote! { #[doc(hidden)] pub mod runtime; })
+    } else {
+        (quote!(::openapi_client_runtime), quote! { use ::openapi_client_runtime as runtime; })
+    };
+    let facade = (!facade.is_empty()).then(|| quote! { use #runtime::__private::{#(#facade),*}; });
     // An empty glob import would be a warning.
     let models = (!api.types.is_empty()).then(|| quote! { pub use models::*; });
     quote! {
@@ -272,16 +297,17 @@ fn lib_rs(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         pub mod operations;
 
+        #declared
         #facade
-        pub use ::openapi_client_runtime::{AccessToken, TokenFuture, TokenSource};
-        pub use ::openapi_client_runtime::{ApiError, AuthError, DecodeError};
-        pub use ::openapi_client_runtime::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
-        pub use ::openapi_client_runtime::{EnvNames, Error, ErrorDetails};
-        pub use ::openapi_client_runtime::{FilePart, Items, Response, ResponseFuture};
-        pub use ::openapi_client_runtime::{RetryPolicy, Session, SessionBuilder, Upload};
-        pub use ::openapi_client_runtime::{Stream, StreamExt, TryStreamExt};
-        pub use ::openapi_client_runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-        pub use ::openapi_client_runtime::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN};
+        pub use #runtime::{AccessToken, TokenFuture, TokenSource};
+        pub use #runtime::{ApiError, AuthError, DecodeError};
+        pub use #runtime::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
+        pub use #runtime::{EnvNames, Error, ErrorDetails};
+        pub use #runtime::{FilePart, Items, Response, ResponseFuture};
+        pub use #runtime::{RetryPolicy, Session, SessionBuilder, Upload};
+        pub use #runtime::{Stream, StreamExt, TryStreamExt};
+        pub use #runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        pub use #runtime::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN};
         pub use access::*;
         #models
     }
