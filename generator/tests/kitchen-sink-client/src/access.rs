@@ -110,7 +110,7 @@ impl Client {
     #[inline]
     pub(crate) fn dispatch<T: ::std::marker::Send + 'static>(
         self,
-        request: ::std::result::Result<crate::request::Request, crate::Error>,
+        request: ::std::result::Result<facade::request::Request, crate::Error>,
         decode: fn(
             facade::response::RawResponse,
         ) -> ::std::result::Result<crate::Response<T>, crate::Error>,
