@@ -105,7 +105,7 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
         quote!(#kind #field_name: #wire)
     });
     // `Serialize` and `Deserialize` come from the runtime's lean macro rather
-    // than derives: see `templates/src/de.rs`.
+    // than derives: see `templates/runtime/src/de.rs`.
     quote! {
         #gate
         #docs
