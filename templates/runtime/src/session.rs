@@ -394,15 +394,16 @@ impl SessionBuilder {
         let http = match &self.http {
             Some(http) => http.clone(),
             None => {
-                let mut builder = reqwest::Client::builder()
+                // Each API's requests send its crate's own; the token endpoint's, the runtime's.
+                let runtime = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+                reqwest::Client::builder()
+                    .user_agent(self.user_agent.as_deref().unwrap_or(runtime))
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     // The API does not redirect; following one could carry credentials elsewhere.
-                    .redirect(reqwest::redirect::Policy::none());
-                if let Some(user_agent) = &self.user_agent {
-                    builder = builder.user_agent(user_agent);
-                }
-                builder.build().map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?
             }
         };
         let max_response_bytes = self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);

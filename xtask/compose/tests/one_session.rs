@@ -19,7 +19,9 @@ async fn tenant() -> MockServer {
     let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "shared-token", "expires_in": 3600})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"access_token": "shared-token", "expires_in": 3600})),
+        )
         .mount(&server)
         .await;
     for list in LISTS {
@@ -66,6 +68,12 @@ async fn three_crates_on_one_session_send_one_token_request() {
     for list in LISTS {
         assert!(!requests_to(&server, list).await.is_empty(), "{list} was called");
     }
+    // Each crate says who it is; the token request comes from the runtime.
+    let user_agent = |request: &Request| request.headers.get("user-agent").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(user_agent(&requests_to(&server, "/accounts/v1").await[0]), sailpoint_accounts::USER_AGENT);
+    assert_eq!(user_agent(&requests_to(&server, "/sources/v1").await[0]), sailpoint_sources::USER_AGENT);
+    assert!(sailpoint_sources::USER_AGENT.starts_with("sailpoint-sources/"));
+    assert!(user_agent(&requests_to(&server, "/oauth/token").await[0]).starts_with("openapi-client-runtime/"));
 }
 
 #[tokio::test]
@@ -81,7 +89,8 @@ async fn the_crates_share_the_runtimes_types() {
     let _: fn(sailpoint_accounts::Items<u8>) -> sailpoint_sources::Items<u8> = same;
 
     let server = tenant().await;
-    let no_credentials = sailpoint_accounts::Session::builder().base_url(server.uri()).allow_http(true).build().unwrap();
+    let no_credentials =
+        sailpoint_accounts::Session::builder().base_url(server.uri()).allow_http(true).build().unwrap();
     let error = sailpoint_sources::Client::with_session(&no_credentials).unwrap_err();
     assert!(matches!(error, sailpoint_accounts::Error::Config(_)), "{error:?}");
 }
