@@ -55,9 +55,13 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Clear evidence only: a token parameter and a next token or URL in the
-    /// body; `limit` and `offset`; or a page number and size whose first page
-    /// the spec states (a minimum or default of 0 or 1).
+    /// Clear evidence only: a token parameter (the request side of token
+    /// paging), with the next token or URL from the body when its schema has
+    /// that field, else from the `Link` header (RFC 8288), which specs rarely
+    /// declare; `limit` and `offset`; or a page number and size whose first
+    /// page the spec states (a minimum or default of 0 or 1). A page that
+    /// names no next page, or the same one again, ends the stream, so a
+    /// server that sends neither gives one page, never a loop.
     fn detected(&self, params: &[Param], success: &SuccessResponse) -> Option<Pagination> {
         let ResponseContent::Json { ty, .. } = &success.content else { return None };
         let query = |names: &[&str], fits: fn(&Type) -> bool| {
@@ -67,8 +71,12 @@ impl Lowerer<'_> {
         };
         let integer = |ty: &Type| matches!(ty, Type::I32 | Type::I64);
         let (items, item) = self.items_of(ty, None)?;
-        if let (Some(token), ItemsAt::Field(_)) = (query(TOKEN_PARAMS, |ty| *ty == Type::String), &items) {
-            let next = self.next_in(ty)?;
+        if let Some(token) = query(TOKEN_PARAMS, |ty| *ty == Type::String) {
+            let in_body = match items {
+                ItemsAt::Field(_) => self.next_in(ty),
+                ItemsAt::Body => None,
+            };
+            let next = in_body.unwrap_or(NextAt::LinkHeader);
             return Some(Pagination {
                 style: PageStyle::Cursor { token: token.into(), next },
                 items,

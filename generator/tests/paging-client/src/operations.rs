@@ -564,6 +564,113 @@ impl ListLinked {
 }
 
 impl crate::Client {
+    /// A cursor parameter beside a list, and nothing in the spec about the next page; it is in the `Link` header.
+    ///
+    /// Sends `GET /cursor-only`; see [`ListByCursor`](crate::operations::ListByCursor).
+    pub fn list_by_cursor(&self) -> crate::operations::ListByCursor {
+        crate::operations::ListByCursor {
+            client: self.clone(),
+            cursor: None,
+            kind: None,
+        }
+    }
+}
+
+/// Request builder for `GET /cursor-only` ([`Client::list_by_cursor`](crate::Client::list_by_cursor)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct ListByCursor {
+    client: crate::Client,
+    cursor: Option<String>,
+    kind: Option<String>,
+}
+
+impl ListByCursor {
+    /// The operation's `operationId`.
+    pub const OPERATION_ID: &'static str = "listByCursor";
+
+    /// Sent as the `cursor` query parameter.
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor).
+    pub fn set_cursor(mut self, cursor: Option<String>) -> Self {
+        self.cursor = cursor;
+        self
+    }
+
+    /// Sent as the `kind` query parameter.
+    pub fn kind(mut self, kind: impl Into<String>) -> Self {
+        self.kind = Some(kind.into());
+        self
+    }
+
+    /// Sets or clears [`kind`](Self::kind).
+    pub fn set_kind(mut self, kind: Option<String>) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Sends the request and decodes the JSON body.
+    ///
+    /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
+    pub fn send(self) -> crate::ResponseFuture<Vec<models::Thing>> {
+        let client = self.client.clone();
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    #[inline]
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
+        let path = String::from("/cursor-only");
+        let request = crate::request::Request::new(
+                Self::OPERATION_ID,
+                crate::request::Method::GET,
+                path,
+            )
+            .accept("application/json");
+        let request = request.query_opt("cursor", self.cursor.as_ref());
+        let request = request.query_opt("kind", self.kind.as_ref());
+        Ok(request)
+    }
+
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
+    ///
+    /// Each page's response names the next; `cursor` carries it. Every other parameter applies to each page. See [`Items`](crate::Items).
+    #[inline]
+    pub fn items(self) -> crate::Items<models::Thing> {
+        let first = crate::paginate::Page::Token(self.cursor.clone());
+        let fetch = move |
+            page: crate::paginate::Page,
+        | -> crate::paginate::PageFuture<models::Thing> {
+            let mut request = self.clone();
+            if let crate::paginate::Page::Token(Some(token)) = page {
+                request.cursor = Some(token);
+            }
+
+            crate::paginate::page(
+                request.send(),
+                |response| {
+                    let total = None;
+                    let next_token = crate::paginate::next_link(response.headers())
+                        .and_then(|url| crate::paginate::token_in_url(&url, "cursor"));
+                    let body = response.into_body();
+                    crate::paginate::Fetched {
+                        items: body,
+                        total,
+                        next_token,
+                    }
+                },
+            )
+        };
+        crate::paginate::items(fetch, first)
+    }
+}
+
+impl crate::Client {
     /// A page number without a stated first page; 0 or 1 would be a guess, so it is not paged.
     ///
     /// Sends `GET /guessed`; see [`ListGuessed`](crate::operations::ListGuessed).

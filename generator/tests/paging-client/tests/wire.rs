@@ -166,6 +166,51 @@ async fn the_link_headers_next_url_carries_the_token_declared_in_the_config() {
     assert_eq!(queries(&server).await, ["", "page_token=abc"]);
 }
 
+/// Answers `/cursor-only` with page `cursor` (`""` for the first) of one
+/// item each, and the `Link` header each page is given.
+async fn cursor_pages(server: &MockServer, pages: &[(&str, i64, Option<&str>)]) {
+    for &(cursor, id, next) in pages {
+        let mut response = ResponseTemplate::new(200).set_body_json(things(id..id + 1));
+        if let Some(next) = next {
+            let link = format!(r#"<{}/cursor-only?cursor={next}&kind=a>; rel="next""#, server.uri());
+            response = response.insert_header("link", link.as_str());
+        }
+        let mock = Mock::given(method("GET")).and(path("/cursor-only"));
+        if cursor.is_empty() {
+            mock.respond_with(response).with_priority(10).mount(server).await;
+        } else {
+            mock.and(query_param("cursor", cursor)).respond_with(response).mount(server).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_cursor_parameter_pages_by_the_link_header_the_spec_never_mentions() {
+    let (server, client) = setup().await;
+    cursor_pages(&server, &[("", 0, Some("b")), ("b", 1, Some("c")), ("c", 2, None)]).await;
+    let items: Vec<_> = client.list_by_cursor().kind("a").items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [0, 1, 2]);
+    assert_eq!(queries(&server).await, ["kind=a", "cursor=b&kind=a", "cursor=c&kind=a"]);
+}
+
+#[tokio::test]
+async fn without_a_link_header_a_cursor_list_is_one_page() {
+    let (server, client) = setup().await;
+    cursor_pages(&server, &[("", 0, None)]).await;
+    let items: Vec<_> = client.list_by_cursor().items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [0]);
+    assert_eq!(queries(&server).await, [""]);
+}
+
+#[tokio::test]
+async fn a_link_header_that_names_the_same_page_again_ends_the_stream() {
+    let (server, client) = setup().await;
+    cursor_pages(&server, &[("", 0, Some("b")), ("b", 1, Some("b"))]).await;
+    let items: Vec<_> = client.list_by_cursor().items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [0, 1]);
+    assert_eq!(queries(&server).await, ["", "cursor=b"]);
+}
+
 #[tokio::test]
 async fn an_error_ends_the_stream_after_the_items_before_it() {
     let (server, client) = setup().await;
