@@ -394,9 +394,20 @@ pub struct Pagination {
     pub items: ItemsAt,
     /// Type of one item.
     pub item: Type,
-    /// Whether the response's `X-Total-Count` header holds the list's
-    /// total (SailPoint's convention, so set for SailPoint's APIs only).
-    pub total_count: bool,
+    /// Where a response says how many items the whole list has.
+    pub total: TotalAt,
+}
+
+/// Where a page's response reports the list's total, which lets the stream
+/// stop without asking for a page past the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TotalAt {
+    /// Nowhere.
+    Nowhere,
+    /// The `X-Total-Count` header (SailPoint's convention, so for SailPoint's APIs only).
+    CountHeader,
+    /// An integer field of the body (SCIM's `totalResults`).
+    Field(Vec<FieldStep>),
 }
 
 /// The paging styles `items()` runs.
@@ -412,6 +423,8 @@ pub enum PageStyle {
         count: Option<PageParam>,
         /// Page size when the caller sets no limit: the largest the spec allows.
         page_size: u64,
+        /// The index of the first item: 0 for an offset, 1 for SCIM's `startIndex`.
+        first_index: u64,
     },
     /// A page number and a page size.
     PageNumber {

@@ -8,7 +8,7 @@ use super::{ident, rust_type, short_type};
 use crate::ir::{
     Api, Encoding, ErrorResponse, FieldStep, ItemsAt, MultipartPart, NextAt, Operation, PageParam, PageStyle,
     Pagination, Param, ParamLocation, PartKind, RequestBody, ResponseContent, Segment, SharedErrors, StatusMatch,
-    StatusVariant, Style, Tag, Type,
+    StatusVariant, Style, Tag, TotalAt, Type,
 };
 
 /// `operations/mod.rs` of an API split by tag: one gated module per tag,
@@ -606,9 +606,17 @@ fn style_tokens(style: Style) -> TokenStream {
 fn items(pagination: &Pagination) -> TokenStream {
     let item = short_type(&pagination.item);
     let (first, set_page, docs) = match &pagination.style {
-        PageStyle::LimitOffset { limit, offset, count, page_size } => {
+        PageStyle::LimitOffset { limit, offset, count, page_size, first_index } => {
             let page_size = proc_macro2::Literal::u64_unsuffixed(*page_size);
-            let first_offset = read(offset, quote!(0));
+            // Pages count items from 0; a 1-based index parameter is one more.
+            let (first_offset, sent_offset) = match first_index {
+                0 => (read(offset, quote!(0)), quote!(offset)),
+                base => {
+                    let base = proc_macro2::Literal::u64_unsuffixed(*base);
+                    let start = read(offset, quote!(#base));
+                    (quote!(#start.saturating_sub(#base)), quote!(offset.saturating_add(#base)))
+                }
+            };
             let first_limit = read(limit, quote!(#page_size));
             let (ask_count, set_count) = match count {
                 Some(param) => {
@@ -617,7 +625,7 @@ fn items(pagination: &Pagination) -> TokenStream {
                 }
                 None => (quote!(false), quote!(let _ = count;)),
             };
-            let (set_offset, set_limit) = (write_number(offset, quote!(offset)), write_number(limit, quote!(limit)));
+            let (set_offset, set_limit) = (write_number(offset, sent_offset), write_number(limit, quote!(limit)));
             let first = quote!(crate::paginate::Page::Offset { offset: #first_offset, limit: #first_limit.max(1), count: #ask_count });
             let set = quote! {
                 if let crate::paginate::Page::Offset { offset, limit, count } = page {
@@ -627,7 +635,7 @@ fn items(pagination: &Pagination) -> TokenStream {
                 }
             };
             let docs = format!(
-                "Pages hold `{}` items ({page_size} unless set), starting at `{}` (0 unless set).",
+                "Pages hold `{}` items ({page_size} unless set), starting at `{}` ({first_index} unless set).",
                 limit.field, offset.field
             );
             (first, set, docs)
@@ -722,7 +730,7 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
     if let (ItemsAt::Body, PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. }) =
         (&pagination.items, &pagination.style)
     {
-        return if pagination.total_count {
+        return if pagination.total == TotalAt::CountHeader {
             quote!(crate::paginate::Fetched::from_counted_list)
         } else {
             quote!(crate::paginate::Fetched::from_list)
@@ -755,7 +763,14 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
             }
         }
     };
-    let total = if pagination.total_count { quote!(response.total_count()) } else { quote!(None) };
+    let total = match &pagination.total {
+        TotalAt::Nowhere => quote!(None),
+        TotalAt::CountHeader => quote!(response.total_count()),
+        TotalAt::Field(path) => {
+            let value = field_path(path);
+            quote!(#value.and_then(|total| u64::try_from(total).ok()))
+        }
+    };
     quote! {
         |response| {
             let total = #total;

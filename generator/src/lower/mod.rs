@@ -101,7 +101,9 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
     // An operation that repeats the API's requirements needs no override.
     for operation in &mut operations {
         if let Some(pagination) = &mut operation.pagination {
-            pagination.total_count = access.settings.sailpoint.is_some();
+            if pagination.total == crate::ir::TotalAt::Nowhere && access.settings.sailpoint.is_some() {
+                pagination.total = crate::ir::TotalAt::CountHeader;
+            }
         }
         if operation.security.as_ref() == Some(&access.security) {
             operation.security = None;

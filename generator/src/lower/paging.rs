@@ -7,7 +7,7 @@ use crate::config::PagingRule;
 use crate::diagnostics::Kind;
 use crate::ir::{
     FieldStep, ItemsAt, NextAt, PageParam, PageStyle, Pagination, Param, ParamLocation, ResponseContent,
-    SuccessResponse, Type, TypeKind,
+    SuccessResponse, TotalAt, Type, TypeKind,
 };
 
 /// Page size when the caller sets none and the spec gives no bound.
@@ -81,17 +81,36 @@ impl Lowerer<'_> {
                 style: PageStyle::Cursor { token: token.into(), next },
                 items,
                 item,
-                total_count: false,
+                total: TotalAt::Nowhere,
             });
         }
+        // SCIM (RFC 7644 §3.4.2.4): `startIndex` from 1 and `count`, the total in `totalResults`.
+        if let (Some(start), Some(count), ItemsAt::Field(_)) =
+            (query(&["startindex"], integer), query(&["count"], integer), &items)
+        {
+            let total = self.integer_field(ty, "totalResults")?;
+            let style = PageStyle::LimitOffset {
+                limit: count.into(),
+                offset: start.into(),
+                count: None,
+                page_size: page_size(count),
+                first_index: 1,
+            };
+            return Some(Pagination { style, items, item, total: TotalAt::Field(total) });
+        }
         if let (Some(limit), Some(offset)) = (query(&["limit"], integer), query(&["offset"], integer)) {
-            return Some(Pagination { style: limit_offset(params, limit, offset), items, item, total_count: false });
+            return Some(Pagination {
+                style: limit_offset(params, limit, offset),
+                items,
+                item,
+                total: TotalAt::Nowhere,
+            });
         }
         if let (Some(page), Some(size)) = (query(PAGE_NUMBER_PARAMS, integer), query(PAGE_SIZE_PARAMS, integer)) {
             let first = first_page(page)?;
             let style =
                 PageStyle::PageNumber { page: page.into(), size: size.into(), first, page_size: page_size(size) };
-            return Some(Pagination { style, items, item, total_count: false });
+            return Some(Pagination { style, items, item, total: TotalAt::Nowhere });
         }
         None
     }
@@ -147,7 +166,7 @@ impl Lowerer<'_> {
                 PageStyle::Cursor { token, next }
             }
         };
-        Ok(Pagination { style, items, item, total_count: false })
+        Ok(Pagination { style, items, item, total: TotalAt::Nowhere })
     }
 
     /// The fields of a named struct, through aliases.
@@ -212,6 +231,12 @@ impl Lowerer<'_> {
         (found.len() == 1).then(|| found.remove(0))
     }
 
+    /// The top-level integer field `wire` of a body object.
+    fn integer_field(&self, ty: &Type, wire: &str) -> Option<Vec<FieldStep>> {
+        let field = self.struct_fields(ty)?.iter().find(|f| f.wire_name == wire)?;
+        matches!(unwrap_nullable(&field.ty), Type::I32 | Type::I64).then(|| vec![step(field)])
+    }
+
     /// A dotted path of string fields by wire name (`meta.next_page_url`).
     fn field_path(&self, ty: &Type, dotted: &str) -> Option<Vec<FieldStep>> {
         let mut ty = ty.clone();
@@ -244,6 +269,7 @@ fn limit_offset(params: &[Param], limit: &Param, offset: &Param) -> PageStyle {
         offset: offset.into(),
         count: count.map(Into::into),
         page_size: page_size(limit),
+        first_index: 0,
     }
 }
 

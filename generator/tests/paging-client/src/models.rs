@@ -51,6 +51,26 @@ crate::de::serde_object!(ListByNextUrlResponseMeta {
     optional page_size: "page_size",
 });
 
+/// The `ListScimUsersResponse` schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListScimUsersResponse {
+    /// The `totalResults` property.
+    pub total_results: ::std::option::Option<i64>,
+    /// The `itemsPerPage` property.
+    pub items_per_page: ::std::option::Option<i64>,
+    /// The `startIndex` property.
+    pub start_index: ::std::option::Option<i64>,
+    /// The `Resources` property.
+    pub resources: ::std::option::Option<::std::vec::Vec<crate::models::Thing>>,
+}
+
+crate::de::serde_object!(ListScimUsersResponse {
+    optional total_results: "totalResults",
+    optional items_per_page: "itemsPerPage",
+    optional start_index: "startIndex",
+    optional resources: "Resources",
+});
+
 /// The `ListWrappedResponse` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWrappedResponse {

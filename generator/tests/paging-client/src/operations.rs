@@ -671,6 +671,145 @@ impl ListByCursor {
 }
 
 impl crate::Client {
+    /// SCIM's paging (RFC 7644), as SailPoint's IdentityIQ speaks it - startIndex from 1, count, and totalResults.
+    ///
+    /// Sends `GET /scim/v2/Users`; see [`ListScimUsers`](crate::operations::ListScimUsers).
+    pub fn list_scim_users(&self) -> crate::operations::ListScimUsers {
+        crate::operations::ListScimUsers {
+            client: self.clone(),
+            start_index: None,
+            count: None,
+            filter: None,
+        }
+    }
+}
+
+/// Request builder for `GET /scim/v2/Users` ([`Client::list_scim_users`](crate::Client::list_scim_users)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct ListScimUsers {
+    client: crate::Client,
+    start_index: Option<i64>,
+    count: Option<i64>,
+    filter: Option<String>,
+}
+
+impl ListScimUsers {
+    /// The operation's `operationId`.
+    pub const OPERATION_ID: &'static str = "listScimUsers";
+
+    /// Sent as the `startIndex` query parameter.
+    pub fn start_index(mut self, start_index: i64) -> Self {
+        self.start_index = Some(start_index);
+        self
+    }
+
+    /// Sets or clears [`start_index`](Self::start_index).
+    pub fn set_start_index(mut self, start_index: Option<i64>) -> Self {
+        self.start_index = start_index;
+        self
+    }
+
+    /// Sent as the `count` query parameter. Allowed values: at most 2.
+    pub fn count(mut self, count: i64) -> Self {
+        self.count = Some(count);
+        self
+    }
+
+    /// Sets or clears [`count`](Self::count).
+    pub fn set_count(mut self, count: Option<i64>) -> Self {
+        self.count = count;
+        self
+    }
+
+    /// Sent as the `filter` query parameter.
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.filter = Some(filter.into());
+        self
+    }
+
+    /// Sets or clears [`filter`](Self::filter).
+    pub fn set_filter(mut self, filter: Option<String>) -> Self {
+        self.filter = filter;
+        self
+    }
+
+    /// Sends the request and decodes the JSON body.
+    ///
+    /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
+    pub fn send(self) -> crate::ResponseFuture<models::ListScimUsersResponse> {
+        let client = self.client.clone();
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    #[inline]
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
+        let path = String::from("/scim/v2/Users");
+        let request = crate::request::Request::new(
+                Self::OPERATION_ID,
+                crate::request::Method::GET,
+                path,
+            )
+            .accept("application/scim+json");
+        let request = request.query_opt("startIndex", self.start_index.as_ref());
+        let request = request.query_opt("count", self.count.as_ref());
+        let request = request.query_opt("filter", self.filter.as_ref());
+        Ok(request)
+    }
+
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
+    ///
+    /// Pages hold `count` items (2 unless set), starting at `start_index` (1 unless set). Every other parameter applies to each page. See [`Items`](crate::Items).
+    #[inline]
+    pub fn items(self) -> crate::Items<models::Thing> {
+        let first = crate::paginate::Page::Offset {
+            offset: self
+                .start_index
+                .map_or(1, |value| u64::try_from(value).unwrap_or(1))
+                .saturating_sub(1),
+            limit: self
+                .count
+                .map_or(2, |value| u64::try_from(value).unwrap_or(2))
+                .max(1),
+            count: false,
+        };
+        let fetch = move |
+            page: crate::paginate::Page,
+        | -> crate::paginate::PageFuture<models::Thing> {
+            let mut request = self.clone();
+            if let crate::paginate::Page::Offset { offset, limit, count } = page {
+                request.start_index = Some(
+                    i64::try_from(offset.saturating_add(1)).unwrap_or(i64::MAX),
+                );
+                request.count = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+                let _ = count;
+            }
+
+            crate::paginate::page(
+                request.send(),
+                |response| {
+                    let total = (response.body())
+                        .total_results
+                        .as_ref()
+                        .cloned()
+                        .and_then(|total| u64::try_from(total).ok());
+                    let next_token = None;
+                    let body = response.into_body();
+                    crate::paginate::Fetched {
+                        items: body.resources.unwrap_or_default(),
+                        total,
+                        next_token,
+                    }
+                },
+            )
+        };
+        crate::paginate::items(fetch, first)
+    }
+}
+
+impl crate::Client {
     /// A page number without a stated first page; 0 or 1 would be a guess, so it is not paged.
     ///
     /// Sends `GET /guessed`; see [`ListGuessed`](crate::operations::ListGuessed).

@@ -211,6 +211,57 @@ async fn a_link_header_that_names_the_same_page_again_ends_the_stream() {
     assert_eq!(queries(&server).await, ["", "cursor=b"]);
 }
 
+/// A SCIM server of `total` users, `itemsPerPage` at most 2, each page
+/// from the `startIndex` asked for (1 when not).
+async fn scim_users(server: &MockServer, total: i64) {
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(move |request: &Request| {
+            let start: i64 = request
+                .url
+                .query_pairs()
+                .find(|(name, _)| name == "startIndex")
+                .map_or(1, |(_, value)| value.parse().unwrap());
+            let count: i64 = request
+                .url
+                .query_pairs()
+                .find(|(name, _)| name == "count")
+                .map_or(2, |(_, value)| value.parse().unwrap());
+            let end = (start - 1 + count.min(2)).min(total);
+            let body = json!({"totalResults": total, "itemsPerPage": end - (start - 1), "startIndex": start,
+                              "Resources": things(start - 1..end)});
+            ResponseTemplate::new(200).set_body_json(body)
+        })
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn scim_lists_page_by_start_index_from_one_and_stop_at_total_results() {
+    let (server, client) = setup().await;
+    scim_users(&server, 5).await;
+    let items: Vec<_> = client.list_scim_users().filter("active eq true").items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [0, 1, 2, 3, 4]);
+    assert_eq!(
+        queries(&server).await,
+        [
+            "startIndex=1&count=2&filter=active+eq+true",
+            "startIndex=3&count=2&filter=active+eq+true",
+            "startIndex=5&count=2&filter=active+eq+true",
+        ],
+        "no request past totalResults"
+    );
+}
+
+#[tokio::test]
+async fn a_scim_start_index_set_by_the_caller_is_the_first_pages() {
+    let (server, client) = setup().await;
+    scim_users(&server, 4).await;
+    let items: Vec<_> = client.list_scim_users().start_index(3).items().try_collect().await.unwrap();
+    assert_eq!(ids(&items), [2, 3]);
+    assert_eq!(queries(&server).await, ["startIndex=3&count=2"]);
+}
+
 #[tokio::test]
 async fn an_error_ends_the_stream_after_the_items_before_it() {
     let (server, client) = setup().await;
