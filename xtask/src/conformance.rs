@@ -493,15 +493,7 @@ fn lock_workdir(workdir: &Path) -> Result<fs::File> {
 /// a rerun finds cargo's results fresh) and removing generated files the
 /// spec no longer produces, as `cargo xtask generate` does.
 fn write_crate(out: &Path, files: &[generator::GeneratedFile]) -> Result<()> {
-    let stale = generate::stale_files(files, out)?;
-    let changed: Vec<generator::GeneratedFile> =
-        files.iter().filter(|file| stale.contains(&file.path)).cloned().collect();
-    generate::write_files(out, &changed)?;
-    for path in generate::leftover_files(files, out)? {
-        let path = out.join(path);
-        fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
-    }
-    Ok(())
+    generate::Drift::of(files, out)?.mend(files, out)
 }
 
 /// Writes the workspace manifest listing `members`, removes the crate folders

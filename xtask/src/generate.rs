@@ -266,18 +266,44 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 /// Writes (or checks) the runtime crate's copy in `folder`.
 pub fn write_runtime(folder: &Path, mode: Mode) -> Result<()> {
     let files = generator::runtime_files();
-    let stale = stale_files(&files, folder)?;
-    let leftovers = leftover_files(&files, folder)?;
+    let drift = Drift::of(&files, folder)?;
     match mode {
-        Mode::Check if !stale.is_empty() || !leftovers.is_empty() => {
+        Mode::Check if !drift.is_empty() => {
             bail!("the runtime in {} is out of date; run `cargo xtask generate` to update it", folder.display())
         }
         Mode::Check => Ok(()),
-        Mode::Write => {
-            let changed: Vec<_> = files.iter().filter(|file| stale.contains(&file.path)).cloned().collect();
-            write_files(folder, &changed)?;
-            remove_files(folder, &leftovers)
+        Mode::Write => drift.mend(&files, folder),
+    }
+}
+
+/// How a folder differs from the files generated for it.
+pub struct Drift {
+    /// Generated files whose copy in the folder is missing or different.
+    pub stale: BTreeSet<String>,
+    /// Files in the folder marked generated that are no longer generated.
+    pub leftovers: BTreeSet<String>,
+}
+
+impl Drift {
+    /// The drift of `out` from `files`.
+    pub fn of(files: &[generator::GeneratedFile], out: &Path) -> Result<Self> {
+        Ok(Self { stale: stale_files(files, out)?, leftovers: leftover_files(files, out)? })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.stale.is_empty() && self.leftovers.is_empty()
+    }
+
+    /// Writes the stale files and removes the leftovers; unchanged files are
+    /// left untouched, so cargo finds its results fresh.
+    pub fn mend(&self, files: &[generator::GeneratedFile], out: &Path) -> Result<()> {
+        let changed: Vec<_> = files.iter().filter(|file| self.stale.contains(&file.path)).cloned().collect();
+        write_files(out, &changed)?;
+        for path in &self.leftovers {
+            let target = out.join(path);
+            fs::remove_file(&target).with_context(|| format!("removing {}", target.display()))?;
         }
+        Ok(())
     }
 }
 
@@ -297,27 +323,24 @@ pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> 
             generated.skipped.len()
         );
     }
-    let stale = stale_files(&generated.files, out)?;
-    let leftovers = leftover_files(&generated.files, out)?;
+    let drift = Drift::of(&generated.files, out)?;
     match mode {
         Mode::Check => {
-            if stale.is_empty() && leftovers.is_empty() {
+            if drift.is_empty() {
                 return Ok(());
             }
             let mut message = format!("{} is out of date with {}:\n", out.display(), spec.display());
-            for path in &stale {
+            for path in &drift.stale {
                 message.push_str(&format!("  stale: {}\n", out.join(path).display()));
             }
-            for path in &leftovers {
+            for path in &drift.leftovers {
                 message.push_str(&format!("  no longer generated: {}\n", out.join(path).display()));
             }
             message.push_str("run `cargo xtask generate` to update it");
             bail!(message)
         }
         Mode::Write => {
-            let changed: Vec<_> = generated.files.iter().filter(|file| stale.contains(&file.path)).cloned().collect();
-            write_files(out, &changed)?;
-            remove_files(out, &leftovers)?;
+            drift.mend(&generated.files, out)?;
             if let Some(copy) = runtime_for(out)?.copy.filter(|_| !options.standalone) {
                 write_runtime(&copy, mode)?;
             }
@@ -325,8 +348,8 @@ pub fn run(spec: &Path, out: &Path, mode: Mode, options: Options) -> Result<()> 
                 "generated {} files into {} ({} changed, {} removed): {} operations, {} left out, {} warnings, in {:.0?}",
                 generated.files.len(),
                 out.display(),
-                stale.len(),
-                leftovers.len(),
+                drift.stale.len(),
+                drift.leftovers.len(),
                 generated.stats.operations,
                 generated.skipped.len(),
                 generated.warnings.len(),
@@ -349,17 +372,8 @@ pub fn write_files(out: &Path, files: &[generator::GeneratedFile]) -> Result<()>
     Ok(())
 }
 
-/// Removes `paths` (relative to `out`).
-fn remove_files(out: &Path, paths: &BTreeSet<String>) -> Result<()> {
-    for path in paths {
-        let target = out.join(path);
-        fs::remove_file(&target).with_context(|| format!("removing {}", target.display()))?;
-    }
-    Ok(())
-}
-
 /// Generated files whose checked-in copy is missing or different.
-pub fn stale_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
+fn stale_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
     let mut stale = BTreeSet::new();
     for file in files {
         let current = fs::read(out.join(&file.path)).ok();
@@ -373,7 +387,7 @@ pub fn stale_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTr
 /// Files under `src/` and `examples/` marked generated that the spec no
 /// longer produces (an example a changed spec no longer supports would still
 /// be compiled). Hand-written files (such as `tests/`) are never touched.
-pub fn leftover_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
+fn leftover_files(files: &[generator::GeneratedFile], out: &Path) -> Result<BTreeSet<String>> {
     let expected: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
     let mut leftovers = BTreeSet::new();
     let mut pending = vec![out.join("src"), out.join("examples")];

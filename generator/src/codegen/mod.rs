@@ -275,14 +275,14 @@ fn lib_rs(api: &Api, standalone: bool) -> TokenStream {
     }
     // Generated code names the runtime `crate::runtime`: the crate's own
     // module when it is standalone, else the runtime crate.
-    let (runtime, declared) = if standalone {
+    let runtime = if standalone {
         // Not `#[rustfmt::skip]`: on a module, that makes its exported macros
         // count as macro-expanded, which may not be named by path.
-        (quote!(runtime), quote! { #[doc(hidden)] pub mod runtime; })
+        quote! { #[doc(hidden)] pub mod runtime; }
     } else {
-        (quote!(::openapi_client_runtime), quote! { use ::openapi_client_runtime as runtime; })
+        quote! { use ::openapi_client_runtime as runtime; }
     };
-    let facade = (!facade.is_empty()).then(|| quote! { use #runtime::__private::{#(#facade),*}; });
+    let facade = (!facade.is_empty()).then(|| quote! { use runtime::__private::{#(#facade),*}; });
     // An empty glob import would be a warning.
     let models = (!api.types.is_empty()).then(|| quote! { pub use models::*; });
     quote! {
@@ -297,19 +297,19 @@ fn lib_rs(api: &Api, standalone: bool) -> TokenStream {
         #[rustfmt::skip]
         pub mod operations;
 
-        #declared
-        #facade
-        pub use #runtime::{AccessToken, TokenFuture, TokenSource};
-        pub use #runtime::{ApiError, AuthError, DecodeError};
-        pub use #runtime::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
-        pub use #runtime::{EnvNames, Error, ErrorDetails};
-        pub use #runtime::{FilePart, Items, Response, ResponseFuture};
-        pub use #runtime::{RetryPolicy, Session, SessionBuilder, Upload};
-        pub use #runtime::{Stream, StreamExt, TryStreamExt};
-        pub use #runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-        pub use #runtime::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN};
+        #runtime
         pub use access::*;
         #models
+        #facade
+        pub use runtime::{AccessToken, TokenFuture, TokenSource};
+        pub use runtime::{ApiError, AuthError, DecodeError};
+        pub use runtime::{ApiKeyLocation, SchemeKind, SecurityScheme, TokenUrl};
+        pub use runtime::{EnvNames, Error, ErrorDetails};
+        pub use runtime::{FilePart, Items, Response, ResponseFuture};
+        pub use runtime::{RetryPolicy, Session, SessionBuilder, Upload};
+        pub use runtime::{Stream, StreamExt, TryStreamExt};
+        pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        pub use runtime::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN};
     }
 }
 

@@ -100,11 +100,6 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
     }
     // An operation that repeats the API's requirements needs no override.
     for operation in &mut operations {
-        if let Some(pagination) = &mut operation.pagination {
-            if pagination.total == crate::ir::TotalAt::Nowhere && access.settings.sailpoint.is_some() {
-                pagination.total = crate::ir::TotalAt::CountHeader;
-            }
-        }
         if operation.security.as_ref() == Some(&access.security) {
             operation.security = None;
         }

@@ -600,8 +600,6 @@ impl Lowerer<'_> {
     }
 }
 
-/// Methods of the runtime's `Client` (and traits it implements) that no
-/// operation may take; `generator/tests/access.rs` checks the list against the generated `Client`.
 /// Names of Rust's prelude that operation files use unqualified (`Option`,
 /// `Some`, `String`): no builder, error or success enum may take one.
 pub const PRELUDE_NAMES: &[&str] = &[
@@ -642,6 +640,9 @@ pub const PRELUDE_NAMES: &[&str] = &[
     "Vec",
 ];
 
+/// Methods of the generated `Client` (and of the traits it implements) that
+/// no operation may take; `generator/tests/access.rs` checks the list
+/// against the generated `Client`.
 pub const CLIENT_METHODS: &[&str] = &[
     "new",
     "with_session",

@@ -39,6 +39,22 @@ impl Lowerer<'_> {
         params: &[Param],
         success: &SuccessResponse,
     ) -> Option<Pagination> {
+        let mut pagination = self.declared_or_detected(operation_id, pointer, params, success)?;
+        // SailPoint's lists report their total in `X-Total-Count`; no other API's do.
+        if pagination.total == TotalAt::Nowhere && self.sailpoint.is_some() {
+            pagination.total = TotalAt::CountHeader;
+        }
+        Some(pagination)
+    }
+
+    /// As the config declares it, else as detected.
+    fn declared_or_detected(
+        &mut self,
+        operation_id: &str,
+        pointer: &str,
+        params: &[Param],
+        success: &SuccessResponse,
+    ) -> Option<Pagination> {
         match self.paging_rules.remove(operation_id) {
             Some(PagingRule::None) => None,
             Some(rule) => {
