@@ -10,6 +10,7 @@ pub mod codegen;
 pub mod config;
 pub mod diagnostics;
 pub mod diff;
+pub mod family;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -41,6 +42,8 @@ pub struct Generated {
     pub skipped: Vec<Diagnostic>,
     /// What was generated.
     pub stats: Stats,
+    /// The API's title (`info.title`).
+    pub title: String,
 }
 
 /// Stack for the stages after `load`: `openapiv3`'s deserialisation of
@@ -152,5 +155,5 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Gener
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let warnings = [&loaded.warnings[..], &parsed.warnings, &lowered.warnings].concat();
     let skipped = [parsed.skipped, lowered.skipped].concat();
-    Ok(Generated { files, warnings, skipped, stats })
+    Ok(Generated { files, warnings, skipped, stats, title: lowered.api.title.clone() })
 }

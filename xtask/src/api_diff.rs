@@ -63,25 +63,40 @@ pub fn bump(base: &Base, spec: &Path, options: &Options) -> Result<semver::Versi
 }
 
 /// The API of the spec whose root file is `spec`.
-fn lower(spec: &Path, options: &Options) -> Result<generator::ir::Api> {
+pub fn lower(spec: &Path, options: &Options) -> Result<generator::ir::Api> {
     let (source, root_name) = FolderSource::for_root(spec)?;
     let generator_options = generate::generator_options(spec, None, options)?;
     generator::lower_spec(&source, &root_name, &generator_options)
         .map_err(|errors| anyhow::anyhow!("{}: {errors}", spec.display()))
 }
 
-/// The tree of the git checkout holding `spec` at `revision`, extracted
-/// under `target/api-diff/`; returns where `spec` is in it.
+/// The spec at `revision` of the git checkout holding it, extracted under
+/// `target/api-diff/`; returns where `spec` is in it.
 fn checkout(spec: &Path, revision: &str) -> Result<PathBuf> {
     let spec = spec.canonicalize().with_context(|| format!("reading {}", spec.display()))?;
-    let folder = spec.parent().context("the spec path must name its root file")?;
+    let (top, relative) = tree_at(&spec, revision)?;
+    let old = top.join(&relative);
+    if !old.exists() {
+        bail!("{} does not exist at {revision}", relative.display());
+    }
+    Ok(old)
+}
+
+/// The tree of the git checkout holding `path` (a file or folder, which must
+/// exist) at `revision`, extracted once under `target/api-diff/<commit>`;
+/// returns the extracted tree and where `path` is in it.
+pub fn tree_at(path: &Path, revision: &str) -> Result<(PathBuf, PathBuf)> {
+    let path = path.canonicalize().with_context(|| format!("reading {}", path.display()))?;
+    let folder = if path.is_dir() { path.as_path() } else { path.parent().context("a file has a folder")? };
     let top = git(folder, &["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim());
     let relative =
-        spec.strip_prefix(&top).with_context(|| format!("{} is outside {}", spec.display(), top.display()))?;
+        path.strip_prefix(&top).with_context(|| format!("{} is outside {}", path.display(), top.display()))?;
     let commit = git(&top, &["rev-parse", "--verify", &format!("{revision}^{{commit}}")])?;
     let out = generate::workspace_root().join("target/api-diff").join(commit.trim());
-    if !out.join(relative).exists() {
+    // Written last: a tree without it was cut short and is extracted again.
+    let complete = out.join(".extracted");
+    if !complete.exists() {
         let _ = fs::remove_dir_all(&out);
         fs::create_dir_all(&out)?;
         let archive =
@@ -95,12 +110,9 @@ fn checkout(spec: &Path, revision: &str) -> Result<PathBuf> {
         if !tar.wait()?.success() {
             bail!("extracting {revision} with tar failed");
         }
+        fs::write(&complete, "")?;
     }
-    let old = out.join(relative);
-    if !old.exists() {
-        bail!("{} does not exist at {revision}", relative.display());
-    }
-    Ok(old)
+    Ok((out, relative.to_path_buf()))
 }
 
 fn git(folder: &Path, args: &[&str]) -> Result<String> {

@@ -149,6 +149,9 @@ pub struct Options {
     pub runtime_path: Option<String>,
     /// Copy the runtime into the crate instead of depending on it.
     pub standalone: bool,
+    /// The crate's version, instead of the generator config's (a family's
+    /// versions are kept in its own folder).
+    pub version: Option<semver::Version>,
 }
 
 impl Default for Options {
@@ -161,6 +164,7 @@ impl Default for Options {
             env_prefix: None,
             runtime_path: None,
             standalone: false,
+            version: None,
         }
     }
 }
@@ -183,7 +187,13 @@ pub fn generator_options(spec: &Path, out: Option<&Path>, options: &Options) -> 
         crate_name: options.crate_name.clone(),
         benches: out.map(hand_written_benches).transpose()?.unwrap_or_default(),
         env_prefix: options.env_prefix.clone(),
-        config: generator_config(spec)?,
+        config: {
+            let mut config = generator_config(spec)?;
+            if let Some(version) = &options.version {
+                config.version = Some(version.clone());
+            }
+            config
+        },
         runtime_path: match (&options.runtime_path, out) {
             (Some(path), _) => path.clone(),
             (None, Some(out)) => runtime_for(out)?.path,

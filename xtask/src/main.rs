@@ -3,6 +3,7 @@
 mod api_diff;
 mod bench;
 mod conformance;
+mod family;
 mod generate;
 
 use std::path::PathBuf;
@@ -19,15 +20,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// (Re)write the generated client crate from the OpenAPI spec.
+    /// (Re)write the generated client crate from the OpenAPI spec; or, given
+    /// several specs or a folder of them, a family: a crate per spec, an
+    /// umbrella crate with a feature per crate, the runtime and a workspace.
     Generate {
         /// Write nothing; fail naming every file that differs from a fresh generation.
         #[arg(long)]
         check: bool,
-        /// Root file of the spec [default: spec/openapi.yaml].
+        /// Root file of the spec [default: spec/openapi.yaml]. Given more than
+        /// once, or naming a folder of spec folders (`idn/apis/`), a family.
         #[arg(long, value_name = "PATH")]
-        spec: Option<PathBuf>,
-        /// Folder of the generated crate [default: generated-client].
+        spec: Vec<PathBuf>,
+        /// Folder of the generated crate [default: generated-client], or of the family.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// The folder `$ref`s may not leave [default: the top of the git checkout
@@ -40,9 +44,11 @@ enum Command {
         /// Generate even when some operations must be left out (each is reported).
         #[arg(long)]
         keep_going: bool,
-        /// Package name of the generated crate.
-        #[arg(long, default_value = generate::CRATE_NAME)]
-        crate_name: String,
+        /// Package name of the generated crate [default: sailpoint-connectors];
+        /// of a family's umbrella, which prefixes its members' [default: the
+        /// family folder's name].
+        #[arg(long)]
+        crate_name: Option<String>,
         /// Prefix of the environment variables the client reads [default:
         /// `SAIL_` for SailPoint's APIs, else the crate name in capitals and `_`].
         #[arg(long, value_name = "PREFIX")]
@@ -52,12 +58,21 @@ enum Command {
         #[arg(long)]
         standalone: bool,
         /// First set the crate's version in the generator config beside the spec
-        /// to the version at `--base` bumped as `api-diff` says.
+        /// to the version at `--base` bumped as `api-diff` says; for a family,
+        /// each crate's version in its `family.yaml`, from the last release's.
         #[arg(long)]
         bump: bool,
-        /// The git revision `--bump` compares with.
-        #[arg(long, value_name = "REV", default_value = "HEAD", requires = "bump")]
-        base: String,
+        /// The git revision `--bump` compares with [default: HEAD; for a family,
+        /// the revision its `family.yaml` records for the last release, else HEAD].
+        #[arg(long, value_name = "REV", requires = "bump")]
+        base: Option<String>,
+        /// For a family: the folder of the last release's specs, laid out as
+        /// the specs given, instead of a git revision.
+        #[arg(long, value_name = "DIR", requires = "bump", conflicts_with = "base")]
+        base_specs: Option<PathBuf>,
+        /// For a family: also write `--bump`'s report (Markdown) to this file.
+        #[arg(long, value_name = "FILE", requires = "bump")]
+        report: Option<PathBuf>,
     },
     /// Report the API changes between two specs and the version bump they need (Markdown).
     ApiDiff {
@@ -127,21 +142,46 @@ fn main() -> ExitCode {
             standalone,
             bump,
             base,
+            base_specs,
+            report,
         } => {
             let root = generate::workspace_root();
             let mode = if check { generate::Mode::Check } else { generate::Mode::Write };
+            let family = spec.len() > 1 || spec.first().is_some_and(|spec| spec.is_dir());
             let options = generate::Options {
                 allow_outside_root: allow_refs_outside_spec,
                 spec_root,
                 keep_going,
-                crate_name,
+                crate_name: crate_name.clone().unwrap_or_else(|| generate::CRATE_NAME.to_owned()),
                 env_prefix,
                 runtime_path: None,
                 standalone,
+                version: None,
             };
+            if family {
+                let result = match out {
+                    None => Err(anyhow::anyhow!("a family needs --out: the folder to write it to")),
+                    Some(_) if standalone => Err(anyhow::anyhow!("a family shares one runtime: no --standalone")),
+                    Some(_) if base_specs.is_some() && base.is_some() => unreachable!("clap refuses both"),
+                    Some(out) => family::run(family::Args {
+                        specs: spec,
+                        out,
+                        name: crate_name,
+                        mode,
+                        options,
+                        bump: bump.then_some(family::Bump { base_specs, base, report }),
+                    }),
+                };
+                return exit(result);
+            }
+            if base_specs.is_some() || report.is_some() {
+                return exit(Err(anyhow::anyhow!("--base-specs and --report are for a family (several specs)")));
+            }
+            let spec = spec.into_iter().next();
             if bump {
                 let spec = spec.clone().unwrap_or_else(|| root.join(generate::CHECKED_IN[0].spec));
-                if let Err(error) = api_diff::bump(&api_diff::Base::Revision(base), &spec, &options) {
+                let base = api_diff::Base::Revision(base.unwrap_or_else(|| "HEAD".to_owned()));
+                if let Err(error) = api_diff::bump(&base, &spec, &options) {
                     eprintln!("error: {error:#}");
                     return ExitCode::FAILURE;
                 }
@@ -179,6 +219,10 @@ fn main() -> ExitCode {
             api_diff::run(&base, &spec, &options)
         }
     };
+    exit(result)
+}
+
+fn exit(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

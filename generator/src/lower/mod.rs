@@ -5,7 +5,7 @@
 //! pointer it came from, so later checks can still point at the input.
 
 mod access;
-mod names;
+pub(crate) mod names;
 mod operations;
 mod paging;
 mod schemas;

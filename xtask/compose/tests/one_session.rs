@@ -1,10 +1,11 @@
-//! Three crates generated from three of SailPoint's per-resource specs
-//! (`accounts`, `sources`, `connectors`), used in one program on one
-//! session against a mock tenant: one token request for all of them, one
-//! connection pool, and one pause when the tenant answers 429.
+//! The family generated from SailPoint's per-resource specs, used as a
+//! program uses it: the umbrella crate with three APIs enabled (`accounts`,
+//! `sources`, `connectors`), on one session against a mock tenant: one token
+//! request for all of them, one connection pool, and one pause when the
+//! tenant answers 429.
 //!
-//! `.ci/run` generates the three crates, writes a crate depending on them
-//! beside them with this file as its test, and runs it.
+//! `.ci/run` generates the family, writes a crate depending on its umbrella
+//! with this file as its test, and runs it.
 
 use std::time::{Duration, Instant};
 
@@ -35,8 +36,8 @@ async fn tenant() -> MockServer {
     server
 }
 
-fn session(server: &MockServer) -> sailpoint_accounts::Session {
-    sailpoint_accounts::Session::builder()
+fn session(server: &MockServer) -> sailpoint_isc::Session {
+    sailpoint_isc::Session::builder()
         .base_url(server.uri())
         .allow_http(true)
         .client_credentials("client-id", "client-secret")
@@ -50,18 +51,15 @@ async fn requests_to(server: &MockServer, wanted: &str) -> Vec<Request> {
 }
 
 #[tokio::test]
-async fn three_crates_on_one_session_send_one_token_request() {
+async fn three_apis_of_the_umbrella_on_one_session_send_one_token_request() {
     let server = tenant().await;
-    let session = session(&server);
-    let accounts = sailpoint_accounts::Client::with_session(&session).unwrap();
-    let sources = sailpoint_sources::Client::with_session(&session).unwrap();
-    let connectors = sailpoint_connectors_v1::Client::with_session(&session).unwrap();
+    let isc = sailpoint_isc::Client::with_session(&session(&server)).unwrap();
 
-    accounts.list_accounts_v1().send().await.unwrap();
-    sources.list_sources_v1().send().await.unwrap();
-    connectors.get_connector_list_v1().send().await.unwrap();
+    isc.accounts().list_accounts_v1().send().await.unwrap();
+    isc.sources().list_sources_v1().send().await.unwrap();
+    isc.connectors().get_connector_list_v1().send().await.unwrap();
     // A client made later from the same session reuses the token too.
-    let again = sailpoint_sources::Client::with_session(sources.session()).unwrap();
+    let again = sailpoint_isc::sources::Client::with_session(isc.session()).unwrap();
     again.list_sources_v1().send().await.unwrap();
 
     assert_eq!(requests_to(&server, "/oauth/token").await.len(), 1, "one token request for every crate");
@@ -70,29 +68,28 @@ async fn three_crates_on_one_session_send_one_token_request() {
     }
     // Each crate says who it is; the token request comes from the runtime.
     let user_agent = |request: &Request| request.headers.get("user-agent").unwrap().to_str().unwrap().to_owned();
-    assert_eq!(user_agent(&requests_to(&server, "/accounts/v1").await[0]), sailpoint_accounts::USER_AGENT);
-    assert_eq!(user_agent(&requests_to(&server, "/sources/v1").await[0]), sailpoint_sources::USER_AGENT);
-    assert!(sailpoint_sources::USER_AGENT.starts_with("sailpoint-sources/"));
+    assert_eq!(user_agent(&requests_to(&server, "/accounts/v1").await[0]), sailpoint_isc::accounts::USER_AGENT);
+    assert_eq!(user_agent(&requests_to(&server, "/sources/v1").await[0]), sailpoint_isc::sources::USER_AGENT);
+    assert!(sailpoint_isc::sources::USER_AGENT.starts_with("sailpoint-isc-sources/"));
     assert!(user_agent(&requests_to(&server, "/oauth/token").await[0]).starts_with("openapi-client-runtime/"));
 }
 
 #[tokio::test]
 async fn the_crates_share_the_runtimes_types() {
-    // One `Error`, `Session`, `RetryPolicy` and `Items` for every crate: code
-    // that handles one crate's errors takes the others'.
+    // One `Error`, `Session`, `RetryPolicy` and `Items` for every crate and
+    // the umbrella: code that handles one crate's errors takes the others'.
     fn same<T>(value: T) -> T {
         value
     }
-    let _: fn(sailpoint_sources::Error) -> sailpoint_accounts::Error = same;
-    let _: fn(sailpoint_connectors_v1::Session) -> sailpoint_sources::Session = same;
-    let _: fn(sailpoint_accounts::RetryPolicy) -> sailpoint_connectors_v1::RetryPolicy = same;
-    let _: fn(sailpoint_accounts::Items<u8>) -> sailpoint_sources::Items<u8> = same;
+    let _: fn(sailpoint_isc::sources::Error) -> sailpoint_isc::accounts::Error = same;
+    let _: fn(sailpoint_isc::connectors::Session) -> sailpoint_isc::Session = same;
+    let _: fn(sailpoint_isc::accounts::RetryPolicy) -> sailpoint_isc::connectors::RetryPolicy = same;
+    let _: fn(sailpoint_isc::accounts::Items<u8>) -> sailpoint_isc::Items<u8> = same;
 
     let server = tenant().await;
-    let no_credentials =
-        sailpoint_accounts::Session::builder().base_url(server.uri()).allow_http(true).build().unwrap();
-    let error = sailpoint_sources::Client::with_session(&no_credentials).unwrap_err();
-    assert!(matches!(error, sailpoint_accounts::Error::Config(_)), "{error:?}");
+    let no_credentials = sailpoint_isc::Session::builder().base_url(server.uri()).allow_http(true).build().unwrap();
+    let error = sailpoint_isc::Client::with_session(&no_credentials).unwrap_err();
+    assert!(matches!(error, sailpoint_isc::Error::Config(_)), "{error:?}");
 }
 
 #[tokio::test]
@@ -107,9 +104,8 @@ async fn a_429_answered_to_one_crate_pauses_the_requests_of_the_others() {
         .with_priority(1)
         .mount(&server)
         .await;
-    let session = session(&server);
-    let accounts = sailpoint_accounts::Client::with_session(&session).unwrap();
-    let sources = sailpoint_sources::Client::with_session(&session).unwrap();
+    let isc = sailpoint_isc::Client::with_session(&session(&server)).unwrap();
+    let accounts = isc.accounts().clone();
 
     let first = tokio::spawn(async move { accounts.list_accounts_v1().send().await });
     // Wait until the tenant has answered the 429.
@@ -122,7 +118,7 @@ async fn a_429_answered_to_one_crate_pauses_the_requests_of_the_others() {
     // set the pause before the other crate's request.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let asked = Instant::now();
-    sources.list_sources_v1().send().await.unwrap();
+    isc.sources().list_sources_v1().send().await.unwrap();
     let waited = asked.elapsed();
     first.await.unwrap().unwrap();
 
