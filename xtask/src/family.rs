@@ -595,6 +595,54 @@ mod tests {
     }
 
     #[test]
+    fn the_base_is_the_git_revision_family_yaml_records_for_the_last_release() {
+        let folder = std::env::temp_dir().join(format!("xtask-family-git-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&folder);
+        let (checkout, out) = (folder.join("api-specs"), folder.join("acme"));
+        let apis = checkout.join("idn/apis");
+        write_specs(&apis, &[("alpha", spec("alpha", "")), ("beta", spec("beta", ""))]);
+        let git = |args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .args(["-c", "user.name=test", "-c", "user.email=test@example.com", "-C"])
+                .arg(&checkout)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+            String::from_utf8(status.stdout).unwrap()
+        };
+        git(&["init", "--quiet"]);
+        git(&["add", "-A"]);
+        git(&["commit", "--quiet", "-m", "release"]);
+        let release = git(&["rev-parse", "HEAD"]).trim().to_owned();
+        // Since the release: alpha's list gains an operation (additive), in a new commit.
+        let grown = spec("alpha", "").replace(
+            "components:",
+            "  /alpha/{id}:\n    delete:\n      operationId: deletealpha\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: gone}}\ncomponents:",
+        );
+        fs::write(apis.join("alpha/openapi.yaml"), grown).unwrap();
+        git(&["commit", "--quiet", "-am", "alpha grows"]);
+        fs::create_dir_all(&out).unwrap();
+        let released = format!(
+            "released:\n  specs: {release}\n  versions:\n    acme: 1.0.0\n    acme-alpha: 1.0.0\n    acme-beta: 1.0.0\n"
+        );
+        fs::write(out.join(VERSIONS_FILE), released).unwrap();
+        let args = Args {
+            specs: vec![apis.clone()],
+            out: out.clone(),
+            name: None,
+            mode: Mode::Write,
+            options: Options::default(),
+            bump: Some(Bump { base_specs: None, base: None, report: None }),
+        };
+        run(args).expect("bumps against the recorded revision");
+        assert_eq!(version(&out, "alpha"), "1.1.0");
+        assert_eq!(version(&out, "beta"), "1.0.0");
+        assert_eq!(version(&out, "acme"), "1.1.0");
+        fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
     fn specs_are_found_in_folders_and_one_resource_has_one_spec() {
         let folder = std::env::temp_dir().join(format!("xtask-family-inputs-{}", std::process::id()));
         let _ = fs::remove_dir_all(&folder);
