@@ -776,7 +776,7 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
             let total = #total;
             let next_token = #next_token;
             let body = response.into_body();
-            crate::paginate::Fetched { items: #items, total, next_token }
+            crate::paginate::Fetched { items: #items, total, next_token, next_after: None }
         }
     }
 }

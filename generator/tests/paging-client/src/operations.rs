@@ -225,6 +225,7 @@ impl ListWrapped {
                         items: body.things.unwrap_or_default(),
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -369,6 +370,7 @@ impl ListByNextUrl {
                         items: body.calls.unwrap_or_default(),
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -460,6 +462,7 @@ impl ListByNextToken {
                         items: body.data,
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -555,6 +558,7 @@ impl ListLinked {
                         items: body,
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -662,6 +666,7 @@ impl ListByCursor {
                         items: body,
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -801,6 +806,7 @@ impl ListScimUsers {
                         items: body.resources.unwrap_or_default(),
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
