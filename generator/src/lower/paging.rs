@@ -135,7 +135,7 @@ impl Lowerer<'_> {
             // SailPoint's search documents all have `id`, which its docs name
             // as the key to sort on last, but the spec declares them as
             // `type: object` beside `oneOf`/`allOf`, which parses as a
-            // free-form object: for its APIs, such an item is taken at its word.
+            // free-form object: for its APIs, such an item is trusted to have one.
             let unique = self.has_field(&item, SEARCH_AFTER_TIEBREAK, 0)
                 || (self.sailpoint.is_some() && self.is_free_form_object(&item, 0));
             unique.then(|| {
