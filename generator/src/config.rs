@@ -10,7 +10,7 @@
 //! # Paging per operationId: declared where detection cannot see it, or vetoed.
 //! paging:
 //!   listWidgets:
-//!     style: cursor          # limit-offset | page-number | cursor | none
+//!     style: cursor          # limit-offset | page-number | cursor | search-after | none
 //!     token: pageToken       # cursor: the query parameter carrying the token
 //!     next-url: links.next   # or next-token: <field path>, or next-link: true (Link header)
 //!     items: widgets         # the array field, when the body is an object
@@ -19,6 +19,12 @@
 //!     page: p
 //!     size: n
 //!     first: 1
+//!   findDocuments:
+//!     style: search-after    # each page starts after the last item's sort values
+//!     sort: sort             # the body's array of sort keys
+//!     after: searchAfter     # the body's array of values a page starts after
+//!     tiebreak: id           # the item field unique to each item, the sort's last key
+//!     limit: limit           # optional: the page size query parameter
 //!   searchThings:
 //!     style: none            # detected, but not really paged: no items()
 //! ```
@@ -86,6 +92,22 @@ pub enum PagingRule {
         /// The array field of the body object holding the items.
         items: Option<String>,
     },
+    /// Fields of the JSON request body, by wire name: each page is sorted
+    /// by `sort` (the caller's keys, then `tiebreak`) and starts after the
+    /// sort values of the one before's last item, sent in `after`.
+    #[serde(rename_all = "kebab-case")]
+    SearchAfter {
+        /// The body's array of sort keys.
+        sort: String,
+        /// The body's array of the values a page starts after.
+        after: String,
+        /// The item field unique to each item, which ends the sort.
+        tiebreak: String,
+        /// The page size query parameter, if the operation takes one.
+        limit: Option<String>,
+        /// The array field of the body object holding the items.
+        items: Option<String>,
+    },
 }
 
 impl Config {
@@ -110,16 +132,35 @@ mod tests {
     #[test]
     fn every_rule_parses_and_mistakes_are_errors() {
         let text = "version: 0.3.1\nenv-prefix: ACME_\npaging:\n  a: {style: none}\n  b: {style: cursor, token: t, next-url: meta.next}\n  \
-                    c: {style: page-number, page: p, size: n, first: 1}\n  d: {style: limit-offset, limit: l, offset: o, items: rows}\n";
+                    c: {style: page-number, page: p, size: n, first: 1}\n  d: {style: limit-offset, limit: l, offset: o, items: rows}\n  \
+                    e: {style: search-after, sort: sort, after: searchAfter, tiebreak: id, limit: limit}\n  \
+                    f: {style: search-after, sort: order, after: after, tiebreak: key}\n";
         let config = Config::parse("generator.yaml", text).unwrap();
         assert_eq!(config.env_prefix.as_deref(), Some("ACME_"));
         assert_eq!(config.version, Some(semver::Version::new(0, 3, 1)));
         assert_eq!(config.paging["a"], PagingRule::None);
         assert!(matches!(&config.paging["b"], PagingRule::Cursor { next_url: Some(url), .. } if url == "meta.next"));
         assert!(matches!(config.paging["c"], PagingRule::PageNumber { first: 1, .. }));
-        for wrong in
-            ["paging:\n  a: {style: pages}\n", "pagin: {}\n", "paging:\n  a: {style: cursor, token: t, nxt: x}\n"]
-        {
+        assert_eq!(
+            config.paging["e"],
+            PagingRule::SearchAfter {
+                sort: "sort".to_owned(),
+                after: "searchAfter".to_owned(),
+                tiebreak: "id".to_owned(),
+                limit: Some("limit".to_owned()),
+                items: None,
+            }
+        );
+        assert!(
+            matches!(&config.paging["f"], PagingRule::SearchAfter { limit: None, tiebreak, .. } if tiebreak == "key")
+        );
+        for wrong in [
+            "paging:\n  a: {style: pages}\n",
+            "pagin: {}\n",
+            "paging:\n  a: {style: cursor, token: t, nxt: x}\n",
+            "paging:\n  a: {style: search-after, sort: sort, after: searchAfter}\n",
+            "paging:\n  a: {style: search-after, sort: s, after: a, tiebreak: id, offset: o}\n",
+        ] {
             let error = Config::parse("generator.yaml", wrong).unwrap_err().to_string();
             assert!(error.contains("generator.yaml") && error.contains("not a valid generator config"), "{error}");
         }

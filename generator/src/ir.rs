@@ -444,6 +444,40 @@ pub enum PageStyle {
         /// Where the next page's token is.
         next: NextAt,
     },
+    /// Search-after (Elasticsearch's `search_after`): fields of the JSON
+    /// request body sort the results, by the caller's keys and then one
+    /// unique to each item, and each page starts after the sort values of
+    /// the one before's last item. It reaches past a server's window on
+    /// offsets (SailPoint's search refuses `offset + limit` over 10,000).
+    SearchAfter {
+        /// The body's array of sort keys (`name`, `-created`).
+        sort: FieldStep,
+        /// The body's array of the values a page starts after.
+        after: FieldStep,
+        /// Whether the builder holds the body itself rather than an
+        /// `Option`; an optional body's model has every field optional, so
+        /// its `Default` stands in when the caller gives none.
+        body_required: bool,
+        /// The wire name of the item field unique to each item (`id`), the
+        /// sort's last key unless the caller's sort names it.
+        tiebreak: String,
+        /// The page size parameter, when the operation takes one; without
+        /// it the stream ends on an empty page.
+        limit: Option<PageSize>,
+        /// An offset parameter, never sent: pages start after values instead.
+        offset: Option<PageParam>,
+        /// A boolean `count` parameter that asks for `X-Total-Count`.
+        count: Option<PageParam>,
+    },
+}
+
+/// A page size parameter and the size sent when the caller sets none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSize {
+    /// The parameter (`I32` or `I64`).
+    pub param: PageParam,
+    /// The largest page the spec allows, else its default, else 100.
+    pub default: u64,
 }
 
 /// Where a response says how to get the next page.
@@ -805,6 +839,14 @@ pub struct Field {
     pub boxed: bool,
     /// `description`.
     pub doc: Option<String>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: the property may be absent or
+    /// `null`. A struct whose fields all are derives `Default`.
+    pub fn is_optional(&self) -> bool {
+        !self.required || matches!(self.ty, Type::Nullable(_))
+    }
 }
 
 /// A string enum variant.

@@ -230,21 +230,26 @@ fn guide_section(api: &Api, name: &str) -> String {
             lines.join("\n")
         }
         "paging" => {
-            let mut counts = [0usize; 3];
+            let mut counts = [0usize; 4];
             for pagination in api.operations.iter().filter_map(|operation| operation.pagination.as_ref()) {
                 counts[match pagination.style {
                     PageStyle::LimitOffset { .. } => 0,
                     PageStyle::PageNumber { .. } => 1,
                     PageStyle::Cursor { .. } => 2,
+                    PageStyle::SearchAfter { .. } => 3,
                 }] += 1;
             }
-            let styles: Vec<String> =
-                ["by `limit` and `offset`", "by page number and size", "by a page token each response names"]
-                    .iter()
-                    .zip(counts)
-                    .filter(|(_, count)| *count > 0)
-                    .map(|(style, count)| format!("{style} ({count})"))
-                    .collect();
+            let styles: Vec<String> = [
+                "by `limit` and `offset`",
+                "by page number and size",
+                "by a page token each response names",
+                "by search-after, from the sort values each page ends on",
+            ]
+            .iter()
+            .zip(counts)
+            .filter(|(_, count)| *count > 0)
+            .map(|(style, count)| format!("{style} ({count})"))
+            .collect();
             let total: usize = counts.iter().sum();
             let operations =
                 if total == 1 { "1 list operation has".to_owned() } else { format!("{total} list operations have") };

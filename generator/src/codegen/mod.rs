@@ -12,7 +12,7 @@ mod operations;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Type};
+use crate::ir::{Api, PageStyle, Type};
 use crate::GeneratedFile;
 
 /// The spec-dependent files of the generated crate. Each file is a list of
@@ -226,6 +226,9 @@ impl<'a> Methods<'a> {
             "credentials" => !api.security_schemes.is_empty(),
             "sailpoint" => api.settings.sailpoint.is_some(),
             "paging" => api.operations.iter().any(|operation| operation.pagination.is_some()),
+            "search-after" => api.operations.iter().any(|operation| {
+                matches!(&operation.pagination, Some(paging) if matches!(paging.style, PageStyle::SearchAfter { .. }))
+            }),
             other => panic!("the guide template names an unknown fact `#{other}`"),
         }
     }

@@ -75,13 +75,9 @@ fn field_type(field: &Field) -> TokenStream {
     ty
 }
 
-fn is_optional(field: &Field) -> bool {
-    !field.required || matches!(field.ty, Type::Nullable(_))
-}
-
 fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Field]) -> TokenStream {
     let name = ident(&def.name);
-    let all_optional = fields.iter().all(is_optional);
+    let all_optional = fields.iter().all(Field::is_optional);
     let default = all_optional.then(|| quote!(, Default));
     let members = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
@@ -97,7 +93,7 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
     let decoded = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let wire = &field.wire_name;
-        let kind = match (field.required, is_optional(field)) {
+        let kind = match (field.required, field.is_optional()) {
             (false, _) => quote!(optional),
             (true, true) => quote!(nullable),
             (true, false) => quote!(required),
@@ -123,7 +119,7 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
 /// `new(required fields...)` for structs with a few required fields; the
 /// optional ones start as `None`.
 fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<TokenStream> {
-    let required: Vec<&Field> = fields.iter().filter(|f| !is_optional(f)).collect();
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
     if required.is_empty() || required.len() > MAX_CONSTRUCTOR_ARGS {
         return None;
     }
@@ -135,7 +131,7 @@ fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<To
     });
     let inits = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
-        if is_optional(field) {
+        if field.is_optional() {
             quote!(#field_name: ::std::option::Option::None)
         } else {
             quote!(#field_name)

@@ -605,6 +605,7 @@ fn style_tokens(style: Style) -> TokenStream {
 /// `items()`: a lazy stream over every page of a list operation.
 fn items(pagination: &Pagination) -> TokenStream {
     let item = short_type(&pagination.item);
+    let decode = page_decoding(pagination);
     let (first, set_page, docs) = match &pagination.style {
         PageStyle::LimitOffset { limit, offset, count, page_size, first_index } => {
             let page_size = proc_macro2::Literal::u64_unsuffixed(*page_size);
@@ -675,8 +676,8 @@ fn items(pagination: &Pagination) -> TokenStream {
             let docs = format!("Each page's response names the next; `{}` carries it.", token.field);
             (start, set, docs)
         }
+        PageStyle::SearchAfter { .. } => return search_after_items(pagination, &item, &decode),
     };
-    let decode = page_decoding(pagination);
     let docs = doc(&format!(
         "Streams every item of every page, fetching the next page while the caller uses this one.\n\n\
          {docs} Every other parameter applies to each page. See [`Items`](crate::Items)."
@@ -693,6 +694,104 @@ fn items(pagination: &Pagination) -> TokenStream {
                 let mut request = self.clone();
                 #set_page
                 crate::paginate::page(request.send(), #decode)
+            };
+            crate::paginate::items(fetch, first)
+        }
+    }
+}
+
+/// `items()` for search-after paging: the sort sent is worked out once
+/// from the caller's, and each page's request sets it, the values the page
+/// starts after, the page size, and no offset.
+fn search_after_items(pagination: &Pagination, item: &TokenStream, decode: &TokenStream) -> TokenStream {
+    let PageStyle::SearchAfter { sort, after, body_required, tiebreak, limit, offset, count } = &pagination.style
+    else {
+        unreachable!("called for search-after paging only")
+    };
+    let body_field = ident(crate::ir::BODY_FIELD);
+    let (sort_field, after_field) = (ident(&sort.field), ident(&after.field));
+    // The caller's body, or the model's `Default` (lower detects an optional
+    // body only when its model has one): the caller's sort and start.
+    let caller_body = if *body_required {
+        quote!(let body = &self.#body_field;)
+    } else {
+        quote!(let body = self.#body_field.clone().unwrap_or_default();)
+    };
+    let caller_sort =
+        if sort.optional { quote!(body.#sort_field.as_deref().unwrap_or_default()) } else { quote!(&body.#sort_field) };
+    let caller_start = if after.optional {
+        quote!(body.#after_field.clone().filter(|values| !values.is_empty()))
+    } else {
+        quote!((!body.#after_field.is_empty()).then(|| body.#after_field.clone()))
+    };
+    let page_body = if *body_required {
+        quote!(let body = &mut request.#body_field;)
+    } else {
+        quote!(let body = request.#body_field.get_or_insert_with(Default::default);)
+    };
+    let set_sort = if sort.optional {
+        quote!(body.#sort_field = Some(sort.clone());)
+    } else {
+        quote!(body.#sort_field = sort.clone();)
+    };
+    let set_after =
+        if after.optional { quote!(body.#after_field = Some(values);) } else { quote!(body.#after_field = values;) };
+    let (first_limit, limit_binding, set_limit, size_doc) = match limit {
+        Some(size) => {
+            let page_size = proc_macro2::Literal::u64_unsuffixed(size.default);
+            let first = read(&size.param, quote!(#page_size));
+            let set = write_number(&size.param, quote!(limit));
+            let size_doc = format!(" Pages hold `{}` items ({} unless set).", size.param.field, size.default);
+            (quote!(Some(#first.max(1))), quote!(limit), quote!(if let Some(limit) = limit { #set }), size_doc)
+        }
+        None => (quote!(None), quote!(limit: _), quote!(), String::new()),
+    };
+    let (ask_count, count_binding, set_count) = match count {
+        Some(param) => {
+            let set = write(param, quote!(true));
+            (quote!(true), quote!(count), quote!(if count { #set }))
+        }
+        None => (quote!(false), quote!(count: _), quote!()),
+    };
+    let clear_offset = offset.as_ref().map(|param| {
+        let name = ident(&param.field);
+        if param.required {
+            quote!(request.#name = 0;)
+        } else {
+            quote!(request.#name = None;)
+        }
+    });
+    let offset_doc = offset.as_ref().map_or(String::new(), |param| format!(" (`{}` is never sent)", param.field));
+    let docs = doc(&format!(
+        "Streams every item of every page, fetching the next page while the caller uses this one.\n\n\
+         Pages are sorted by the body's `{sort}` and then `{tiebreak}`, unique to each item (unless `{sort}` \
+         names it already), and each page starts after the last item of the one before: `{after}` is set to \
+         its sort values, which reaches past the server's limit on offsets{offset_doc}. A `{after}` given is \
+         where the first page starts, with a value for each key of that sort.{size_doc} Every other parameter \
+         applies to each page. See [`Items`](crate::Items).",
+        sort = sort.field,
+        after = after.field,
+    ));
+    quote! {
+        #docs
+        #[inline]
+        pub fn items(self) -> crate::Items<#item> {
+            #caller_body
+            let sort = crate::paginate::sort_sent(#caller_sort, #tiebreak);
+            let first = crate::paginate::Page::After { values: #caller_start, limit: #first_limit, count: #ask_count };
+            let fetch = move |page: crate::paginate::Page| -> crate::paginate::PageFuture<#item> {
+                let mut request = self.clone();
+                if let crate::paginate::Page::After { values, #limit_binding, #count_binding } = page {
+                    #page_body
+                    #set_sort
+                    if let Some(values) = values {
+                        #set_after
+                    }
+                    #set_limit
+                    #set_count
+                    #clear_offset
+                }
+                crate::paginate::sorted_page(Self::OPERATION_ID, request.send(), #decode, sort.clone())
             };
             crate::paginate::items(fetch, first)
         }
@@ -727,8 +826,10 @@ fn write_number(param: &PageParam, value: TokenStream) -> TokenStream {
 
 /// The function that makes a page's `response` its items, the total and the next token.
 fn page_decoding(pagination: &Pagination) -> TokenStream {
-    if let (ItemsAt::Body, PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. }) =
-        (&pagination.items, &pagination.style)
+    if let (
+        ItemsAt::Body,
+        PageStyle::LimitOffset { .. } | PageStyle::PageNumber { .. } | PageStyle::SearchAfter { .. },
+    ) = (&pagination.items, &pagination.style)
     {
         return if pagination.total == TotalAt::CountHeader {
             quote!(crate::paginate::Fetched::from_counted_list)
@@ -776,7 +877,7 @@ fn page_decoding(pagination: &Pagination) -> TokenStream {
             let total = #total;
             let next_token = #next_token;
             let body = response.into_body();
-            crate::paginate::Fetched { items: #items, total, next_token }
+            crate::paginate::Fetched { items: #items, total, next_token, next_after: None }
         }
     }
 }

@@ -147,7 +147,7 @@ impl Lowerer<'_> {
             }
             return None;
         }
-        let pagination = self.pagination(context.operation_id, context.pointer, &params, &success);
+        let pagination = self.pagination(context.operation_id, context.pointer, &params, body.as_ref(), &success);
         let security_pointer = push_pointer(context.pointer, "security");
         let security = operation.security.as_ref().map(|list| self.requirements(list, &security_pointer));
         Some(Operation {

@@ -51,6 +51,16 @@ pub enum Error {
         /// What is wrong with the arguments.
         message: String,
     },
+    /// A page arrived, but the request for the next one cannot be made
+    /// from it: with `searchAfter` paging, its last item has no value for a
+    /// key of the sort. The items before it were yielded; nothing more is fetched.
+    #[error("{operation}: cannot request the next page: {message}")]
+    Paging {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// What the page lacks.
+        message: String,
+    },
     /// No access token could be obtained.
     #[error(transparent)]
     Auth(Box<AuthError>),

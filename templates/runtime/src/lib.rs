@@ -79,7 +79,9 @@ pub mod __private {
 
     /// Paging: pages, their futures and the stream over their items.
     pub mod paginate {
-        pub use crate::paginate::{items, next_link, page, token_in_url, Fetched, Page, PageFuture};
+        pub use crate::paginate::{
+            items, next_link, page, sort_sent, sorted_page, token_in_url, Fetched, Page, PageFuture,
+        };
     }
 
     /// Model encoding and decoding, through `serde_object!` and `string_enum!`.

@@ -1,5 +1,6 @@
 //! Lazy streams over every item of a list operation, for each paging style:
-//! `limit`/`offset`, page number and size, and page tokens.
+//! `limit`/`offset`, page number and size, page tokens, and search-after
+//! (each page starts after the sort values of the one before's last item).
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -39,6 +40,18 @@ pub enum Page {
     },
     /// The page a token names: `None` for the first.
     Token(Option<String>),
+    /// The page of the items sorted after `values` (the sort values of the
+    /// last item before it; `None` for the start), of `limit` items when the
+    /// operation takes a page size. `count` asks for `X-Total-Count`, as
+    /// for offsets.
+    After {
+        /// Where the page starts: the sort values it comes after.
+        values: Option<Vec<String>>,
+        /// The page size, when the operation takes one.
+        limit: Option<u64>,
+        /// Whether to ask for the total.
+        count: bool,
+    },
 }
 
 /// A page's items and what the response says about the rest.
@@ -49,19 +62,23 @@ pub struct Fetched<T> {
     pub total: Option<u64>,
     /// The next page's token, for token paging; `None` on the last page.
     pub next_token: Option<String>,
+    /// For search-after paging, the sort values of the page's last item,
+    /// where the next page starts (see [`sorted_page`]); the error when that
+    /// item lacks one, reported once the page's items are used.
+    pub next_after: Option<Result<Vec<String>, Error>>,
 }
 
 impl<T> Fetched<T> {
     /// A page whose body is the list of items.
     pub fn from_list(response: crate::Response<Vec<T>>) -> Self {
-        Self { items: response.into_body(), total: None, next_token: None }
+        Self { items: response.into_body(), total: None, next_token: None, next_after: None }
     }
 
     /// A page whose body is the list of items, with the total in `X-Total-Count`.
     #[cfg(feature = "sailpoint")]
     pub fn from_counted_list(response: crate::Response<Vec<T>>) -> Self {
         let total = response.total_count();
-        Self { items: response.into_body(), total, next_token: None }
+        Self { items: response.into_body(), total, next_token: None, next_after: None }
     }
 }
 
@@ -71,6 +88,71 @@ pub fn page<B: Send + 'static, T: Send + 'static>(
     page_of: fn(crate::Response<B>) -> Fetched<T>,
 ) -> PageFuture<T> {
     Box::pin(async move { Ok(page_of(response.await?)) })
+}
+
+/// The future of a search-after page: as [`page`], with the values of
+/// `sort` (the sort sent) on its last item as [`Fetched::next_after`].
+pub fn sorted_page<B: Send + 'static, T: serde::Serialize + Send + 'static>(
+    operation: &'static str,
+    response: crate::ResponseFuture<B>,
+    page_of: fn(crate::Response<B>) -> Fetched<T>,
+    sort: Vec<String>,
+) -> PageFuture<T> {
+    Box::pin(async move {
+        let mut fetched = page_of(response.await?);
+        fetched.next_after = fetched.items.last().map(|last| sort_values(operation, last, &sort));
+        Ok(fetched)
+    })
+}
+
+/// The sort a search-after stream sends: the caller's, then `tiebreak` (a
+/// key unique to each item), unless the caller's sort already names it in
+/// either direction. Without a unique last key, items that tie on every
+/// key could straddle two pages, and one of them would be skipped.
+pub fn sort_sent(caller: &[String], tiebreak: &str) -> Vec<String> {
+    let mut sort = caller.to_vec();
+    if !caller.iter().any(|key| sort_field(key) == tiebreak) {
+        sort.push(tiebreak.to_owned());
+    }
+    sort
+}
+
+/// A sort key's field: without its direction (`-created` sorts by `created`).
+fn sort_field(key: &str) -> &str {
+    key.strip_prefix(['+', '-']).unwrap_or(key)
+}
+
+/// The values of an item for each key of `sort` (dotted paths into its
+/// JSON, such as `manager.name`, with an optional `+`/`-` direction), as a
+/// search-after request sends them: strings as they are, numbers and
+/// booleans as their JSON text. A key the item has no value for (missing,
+/// `null`, or not a string, number or boolean) is an [`Error::Paging`]: a
+/// page started anywhere else would skip or repeat items.
+pub fn sort_values<T: serde::Serialize>(
+    operation: &'static str,
+    item: &T,
+    sort: &[String],
+) -> Result<Vec<String>, Error> {
+    let failed = |message: String| Error::Paging { operation, message };
+    let item = serde_json::to_value(item)
+        .map_err(|error| failed(format!("the last item could not be read for its sort values: {error}")))?;
+    sort.iter()
+        .map(|key| {
+            let field = sort_field(key);
+            let value = field.split('.').try_fold(&item, |value, name| value.get(name));
+            match value {
+                Some(serde_json::Value::String(text)) => Ok(text.clone()),
+                Some(serde_json::Value::Number(number)) => Ok(number.to_string()),
+                Some(serde_json::Value::Bool(flag)) => Ok(flag.to_string()),
+                Some(serde_json::Value::Null) | None => Err(failed(format!(
+                    "the page's last item has no value for the sort key `{field}`, which the next page starts after"
+                ))),
+                Some(_) => Err(failed(format!(
+                    "the page's last item holds a list or an object at the sort key `{field}`, not a value the next page can start after"
+                ))),
+            }
+        })
+        .collect()
 }
 
 /// The stream over every item of a list operation, from its first page on.
@@ -116,9 +198,12 @@ pub fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
 /// or as soon as the offset reaches the total the server reported in
 /// `X-Total-Count`, so it never asks for a page past the end. With page
 /// tokens, it ends on a page that names no next page (or names the same
-/// one again). Filters and other parameters of the request apply to every
-/// page. Items come as `Result`s: an error is yielded after every item of
-/// the pages before it, and ends the stream.
+/// one again). With search-after, each page starts after the sort values of
+/// the last item of the one before; the stream ends on a short or empty
+/// page, once the total reported is reached, or when a page ends on the same
+/// values as the one before. Filters and other parameters of the request
+/// apply to every page. Items come as `Result`s: an error is yielded after
+/// every item of the pages before it, and ends the stream.
 pub struct Items<T> {
     state: State<T>,
 }
@@ -163,7 +248,7 @@ impl<T: Send + 'static> Items<T> {
     /// Fetches up to `pages` pages at once (at least 1, the default) once the
     /// first page reported the total (`X-Total-Count`), still yielding items in
     /// order; up to `pages + 1` pages are then held in memory. Without a total,
-    /// or with page tokens, the next page is only known from the one before,
+    /// or with page tokens or search-after, the next page is only known from the one before,
     /// and the stream fetches one page ahead. A 429 from any page pauses every
     /// request of the client for the wait it asks (see [`RetryPolicy`](crate::RetryPolicy)).
     pub fn concurrency(self, pages: usize) -> Self {
@@ -246,6 +331,11 @@ struct Cursor<T> {
     ahead: Ahead,
     /// The first page's number, to count the items before a numbered page.
     first_number: Option<u64>,
+    /// Items received so far, which search-after pages compare with the total.
+    received: u64,
+    /// Why the page after the last one received cannot be requested, yielded
+    /// once its items are used.
+    failure: Option<Error>,
 }
 
 impl<T: Send + 'static> Cursor<T> {
@@ -258,7 +348,9 @@ impl<T: Send + 'static> Cursor<T> {
         };
         while self.requested.len() < window && self.unrequested != Some(0) {
             let Some(mut page) = self.next.take() else { return };
-            if let (Page::Offset { limit, .. }, Some(left)) = (&mut page, self.unrequested) {
+            if let (Page::Offset { limit, .. } | Page::After { limit: Some(limit), .. }, Some(left)) =
+                (&mut page, self.unrequested)
+            {
                 *limit = (*limit).min(left);
             }
             if let (Some(left), Page::Offset { limit: size, .. } | Page::Number { size, .. }) =
@@ -285,7 +377,7 @@ impl<T: Send + 'static> Cursor<T> {
                 let before = (number + 1 - self.first_number.unwrap_or(number)).saturating_mul(size);
                 (before < total).then_some(Page::Number { number: number + 1, size })
             }
-            Page::Token(_) => None,
+            Page::Token(_) | Page::After { .. } => None,
         }
     }
 
@@ -294,13 +386,22 @@ impl<T: Send + 'static> Cursor<T> {
         let total = fetched.total.or(self.total);
         self.total = total;
         let count = fetched.items.len() as u64;
-        if let (Page::Token(_), Some(left)) = (&page, self.unrequested) {
+        self.received = self.received.saturating_add(count);
+        if let (Page::Token(_) | Page::After { .. }, Some(left)) = (&page, self.unrequested) {
             self.unrequested = Some(left.saturating_sub(count));
         }
         // A short page is the last; a token page is the last when it names no next one.
         let last = match page {
             Page::Offset { limit: size, .. } | Page::Number { size, .. } => count == 0 || count < size,
             Page::Token(_) => false,
+            // The total counts the whole result, so it is reached only by a
+            // stream that started at the beginning; one that started after
+            // given values ends on a short page instead.
+            Page::After { limit, .. } => {
+                count == 0
+                    || limit.is_some_and(|limit| count < limit)
+                    || total.is_some_and(|total| self.received >= total)
+            }
         };
         if last {
             // Whatever was requested after the last page is past the end.
@@ -313,6 +414,17 @@ impl<T: Send + 'static> Cursor<T> {
                     .next_token
                     .filter(|next| !next.is_empty() && Some(next) != previous.as_ref())
                     .map(|next| Page::Token(Some(next))),
+                // The same values again would ask for the same page forever.
+                Page::After { values: previous, limit, .. } => match fetched.next_after {
+                    Some(Ok(values)) if Some(&values) != previous.as_ref() => {
+                        Some(Page::After { values: Some(values), limit, count: false })
+                    }
+                    Some(Ok(_)) | None => None,
+                    Some(Err(error)) => {
+                        self.failure = Some(error);
+                        None
+                    }
+                },
             };
         }
         self.buffer = fetched.items.into();
@@ -345,6 +457,8 @@ fn start<T: Send + 'static>(
         total: None,
         ahead,
         first_number,
+        received: 0,
+        failure: None,
     };
     stream::unfold(cursor, |mut cursor| async move {
         loop {
@@ -355,6 +469,10 @@ fn start<T: Send + 'static>(
             if let Some(item) = cursor.buffer.pop_front() {
                 cursor.remaining = cursor.remaining.map(|left| left - 1);
                 return Some((Ok(item), cursor));
+            }
+            if let Some(error) = cursor.failure.take() {
+                cursor.finish();
+                return Some((Err(error), cursor));
             }
             let requested = cursor.requested.pop_front()?;
             let page = requested.page.clone();
@@ -406,6 +524,8 @@ impl<T> fmt::Debug for Items<T> {
                     Page::Number { number, .. } => format!("page {number}"),
                     Page::Token(None) => "the first page".to_owned(),
                     Page::Token(Some(token)) => format!("page token {token:?}"),
+                    Page::After { values: None, .. } => "the first page".to_owned(),
+                    Page::After { values: Some(values), .. } => format!("the page after {values:?}"),
                 };
                 format!("ready at {at} (max items {max_items:?}, ahead {ahead:?})")
             }
@@ -413,5 +533,131 @@ impl<T> fmt::Debug for Items<T> {
             State::Spent => "spent".to_owned(),
         };
         f.debug_struct("Items").field("state", &state).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use futures_util::TryStreamExt;
+    use serde_json::json;
+
+    use super::*;
+
+    fn keys(sort: &[&str]) -> Vec<String> {
+        sort.iter().map(|key| (*key).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_tiebreak_ends_the_sort_unless_the_caller_names_it() {
+        assert_eq!(sort_sent(&keys(&["name", "-created"]), "id"), ["name", "-created", "id"]);
+        assert_eq!(sort_sent(&[], "id"), ["id"]);
+        for named in [["-id"], ["+id"], ["id"]] {
+            assert_eq!(sort_sent(&keys(&named), "id"), named, "no second `id`");
+        }
+        // Only the whole field counts: `idx` and `manager.id` are other fields.
+        assert_eq!(sort_sent(&keys(&["idx", "manager.id"]), "id"), ["idx", "manager.id", "id"]);
+    }
+
+    #[test]
+    fn sort_values_follow_dotted_keys_and_write_scalars_as_text() {
+        let item = json!({"id": "2c9", "name": "Ann", "manager": {"name": "Bo"}, "level": 3, "active": true});
+        let values = sort_values("search", &item, &keys(&["name", "-manager.name", "+level", "active", "id"]));
+        assert_eq!(values.unwrap(), ["Ann", "Bo", "3", "true", "2c9"]);
+    }
+
+    #[test]
+    fn a_sort_key_without_a_value_is_a_paging_error_naming_it() {
+        let item = json!({"id": "2c9", "name": null, "tags": ["a"], "manager": {}});
+        for (key, field) in
+            [("-name", "name"), ("created", "created"), ("manager.name", "manager.name"), ("tags", "tags")]
+        {
+            let error = sort_values("search", &item, &keys(&[key, "id"])).unwrap_err();
+            assert!(matches!(error, Error::Paging { operation: "search", .. }), "{error:?}");
+            let message = error.to_string();
+            assert!(
+                message.starts_with("search: cannot request the next page") && message.contains(&format!("`{field}`")),
+                "{message}"
+            );
+        }
+    }
+
+    /// A page served: its items, and the values its last item sorts by
+    /// (`Err` for an item without them).
+    type Served = (Vec<u64>, Option<Result<Vec<String>, &'static str>>);
+
+    /// Pages served from `pages` in order, recording each request.
+    fn served(
+        pages: Vec<Served>,
+        total: Option<u64>,
+    ) -> (impl Fn(Page) -> PageFuture<u64> + Send + Sync + 'static, Arc<Mutex<Vec<Page>>>) {
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
+        let fetch = move |page: Page| -> PageFuture<u64> {
+            let mut requests = seen.lock().unwrap();
+            let (items, next_after) = pages.get(requests.len()).cloned().unwrap_or_default();
+            requests.push(page);
+            let next_after = next_after
+                .map(|next| next.map_err(|message| Error::Paging { operation: "search", message: message.to_owned() }));
+            Box::pin(async move { Ok(Fetched { items, total, next_token: None, next_after }) })
+        };
+        (fetch, requests)
+    }
+
+    fn after(values: &[&str]) -> Option<Result<Vec<String>, &'static str>> {
+        Some(Ok(keys(values)))
+    }
+
+    fn first(limit: Option<u64>) -> Page {
+        Page::After { values: None, limit, count: true }
+    }
+
+    #[tokio::test]
+    async fn search_after_pages_start_after_the_last_values_and_end_on_a_short_page() {
+        let (fetch, requests) = served(vec![(vec![1, 2], after(&["b", "2"])), (vec![3], after(&["c", "3"]))], None);
+        let got: Vec<u64> = items(fetch, first(Some(2))).try_collect().await.unwrap();
+        assert_eq!(got, [1, 2, 3]);
+        assert_eq!(
+            *requests.lock().unwrap(),
+            [first(Some(2)), Page::After { values: Some(keys(&["b", "2"])), limit: Some(2), count: false }]
+        );
+    }
+
+    #[tokio::test]
+    async fn search_after_pages_without_a_size_end_on_an_empty_page_or_at_the_total() {
+        let (fetch, requests) = served(vec![(vec![1], after(&["1"])), (vec![2], after(&["2"]))], None);
+        let got: Vec<u64> = items(fetch, first(None)).try_collect().await.unwrap();
+        assert_eq!((got, requests.lock().unwrap().len()), (vec![1, 2], 3), "the third page is empty");
+        let (fetch, requests) = served(vec![(vec![1], after(&["1"])), (vec![2], after(&["2"]))], Some(2));
+        let got: Vec<u64> = items(fetch, first(None)).try_collect().await.unwrap();
+        assert_eq!((got, requests.lock().unwrap().len()), (vec![1, 2], 2), "the total is reached");
+    }
+
+    #[tokio::test]
+    async fn search_after_values_repeated_end_the_stream() {
+        let (fetch, requests) = served(vec![(vec![1], after(&["1"])), (vec![1], after(&["1"]))], None);
+        let got: Vec<u64> = items(fetch, first(Some(1))).try_collect().await.unwrap();
+        assert_eq!((got, requests.lock().unwrap().len()), (vec![1, 1], 2));
+    }
+
+    #[tokio::test]
+    async fn a_last_item_without_sort_values_fails_after_its_page() {
+        let (fetch, requests) = served(vec![(vec![1, 2], Some(Err("no `name`")))], None);
+        let mut stream = items(fetch, first(Some(2)));
+        assert_eq!(stream.try_next().await.unwrap(), Some(1));
+        assert_eq!(stream.try_next().await.unwrap(), Some(2));
+        let error = stream.try_next().await.unwrap_err();
+        assert!(error.to_string().contains("no `name`"), "{error}");
+        assert!(stream.try_next().await.unwrap().is_none());
+        assert_eq!(requests.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn debug_names_where_a_search_after_stream_starts() {
+        let (fetch, _) = served(Vec::new(), None);
+        let start = Page::After { values: Some(keys(&["Ann", "2c9"])), limit: None, count: false };
+        let debug = format!("{:?}", items(fetch, start));
+        assert!(debug.contains(r#"the page after [\"Ann\", \"2c9\"]"#), "{debug}");
     }
 }

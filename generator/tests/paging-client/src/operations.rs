@@ -225,6 +225,7 @@ impl ListWrapped {
                         items: body.things.unwrap_or_default(),
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -369,6 +370,7 @@ impl ListByNextUrl {
                         items: body.calls.unwrap_or_default(),
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -460,6 +462,7 @@ impl ListByNextToken {
                         items: body.data,
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -555,6 +558,7 @@ impl ListLinked {
                         items: body,
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -662,6 +666,7 @@ impl ListByCursor {
                         items: body,
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -801,6 +806,7 @@ impl ListScimUsers {
                         items: body.resources.unwrap_or_default(),
                         total,
                         next_token,
+                        next_after: None,
                     }
                 },
             )
@@ -956,5 +962,158 @@ impl ListVetoed {
         let request = request.query_opt("limit", self.limit.as_ref());
         let request = request.query_opt("offset", self.offset.as_ref());
         Ok(request)
+    }
+}
+
+impl crate::Client {
+    /// Shaped like SailPoint's search - limit and offset capped at 10,000 together, and searchAfter in the body past that.
+    ///
+    /// Sends `POST /search`; see [`SearchDocuments`](crate::operations::SearchDocuments).
+    pub fn search_documents(
+        &self,
+        body: models::Search,
+    ) -> crate::operations::SearchDocuments {
+        crate::operations::SearchDocuments {
+            client: self.clone(),
+            limit: None,
+            offset: None,
+            count: None,
+            body,
+        }
+    }
+}
+
+/// Request builder for `POST /search` ([`Client::search_documents`](crate::Client::search_documents)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct SearchDocuments {
+    client: crate::Client,
+    limit: Option<i32>,
+    offset: Option<i32>,
+    count: Option<bool>,
+    body: models::Search,
+}
+
+impl SearchDocuments {
+    /// The operation's `operationId`.
+    pub const OPERATION_ID: &'static str = "searchDocuments";
+
+    /// Sent as the `limit` query parameter. The server's default is `250`. Allowed values: 0 to 10000.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets or clears [`limit`](Self::limit).
+    pub fn set_limit(mut self, limit: Option<i32>) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Sent as the `offset` query parameter. The server's default is `0`. Allowed values: at least 0.
+    pub fn offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Sets or clears [`offset`](Self::offset).
+    pub fn set_offset(mut self, offset: Option<i32>) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Sent as the `count` query parameter. The server's default is `false`.
+    pub fn count(mut self, count: bool) -> Self {
+        self.count = Some(count);
+        self
+    }
+
+    /// Sets or clears [`count`](Self::count).
+    pub fn set_count(mut self, count: Option<bool>) -> Self {
+        self.count = count;
+        self
+    }
+
+    /// The request body.
+    ///
+    /// Sent as `application/json`.
+    pub fn body(mut self, body: models::Search) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request and decodes the JSON body.
+    ///
+    /// A status outside 2xx is an [`Error::Api`](crate::Error::Api) carrying the status, headers and the declared error body.
+    #[inline]
+    pub fn send(self) -> crate::ResponseFuture<Vec<models::SearchDocument>> {
+        let client = self.client.clone();
+        client.dispatch(self.into_request(), |response| response.json(|_, _| None))
+    }
+
+    /// The request [`send`](Self::send) sends.
+    #[inline]
+    fn into_request(self) -> Result<crate::request::Request, crate::Error> {
+        let path = String::from("/search");
+        let request = crate::request::Request::new(
+                Self::OPERATION_ID,
+                crate::request::Method::POST,
+                path,
+            )
+            .accept("application/json");
+        let request = request.query_opt("limit", self.limit.as_ref());
+        let request = request.query_opt("offset", self.offset.as_ref());
+        let request = request.query_opt("count", self.count.as_ref());
+        let request = request.json("application/json", &self.body)?;
+        Ok(request)
+    }
+
+    /// Streams every item of every page, fetching the next page while the caller uses this one.
+    ///
+    /// Pages are sorted by the body's `sort` and then `id`, unique to each item (unless `sort` names it already), and each page starts after the last item of the one before: `search_after` is set to its sort values, which reaches past the server's limit on offsets (`offset` is never sent). A `search_after` given is where the first page starts, with a value for each key of that sort. Pages hold `limit` items (10000 unless set). Every other parameter applies to each page. See [`Items`](crate::Items).
+    #[inline]
+    pub fn items(self) -> crate::Items<models::SearchDocument> {
+        let body = &self.body;
+        let sort = crate::paginate::sort_sent(
+            body.sort.as_deref().unwrap_or_default(),
+            "id",
+        );
+        let first = crate::paginate::Page::After {
+            values: body.search_after.clone().filter(|values| !values.is_empty()),
+            limit: Some(
+                self
+                    .limit
+                    .map_or(10000, |value| u64::try_from(value).unwrap_or(10000))
+                    .max(1),
+            ),
+            count: true,
+        };
+        let fetch = move |
+            page: crate::paginate::Page,
+        | -> crate::paginate::PageFuture<models::SearchDocument> {
+            let mut request = self.clone();
+            if let crate::paginate::Page::After { values, limit, count } = page {
+                let body = &mut request.body;
+                body.sort = Some(sort.clone());
+                if let Some(values) = values {
+                    body.search_after = Some(values);
+                }
+                if let Some(limit) = limit {
+                    request.limit = Some(i32::try_from(limit).unwrap_or(i32::MAX));
+                }
+                if count {
+                    request.count = Some(true);
+                }
+                request.offset = None;
+            }
+
+            crate::paginate::sorted_page(
+                Self::OPERATION_ID,
+                request.send(),
+                crate::paginate::Fetched::from_list,
+                sort.clone(),
+            )
+        };
+        crate::paginate::items(fetch, first)
     }
 }

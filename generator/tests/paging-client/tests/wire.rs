@@ -1,12 +1,15 @@
 //! `items()` for each paging style of the paging fixture
 //! (`generator/tests/fixtures/paging_styles/`), against a local mock server:
 //! the exact page requests, filters kept on every page, no request past the
-//! end, `max_items`, and errors ending the stream.
+//! end, `max_items`, errors ending the stream, and search-after past a
+//! server's 10,000-result window.
 
-use paging_client::{Client, Error, RetryPolicy, TryStreamExt};
+use std::cmp::Ordering;
+
+use paging_client::{Client, Error, RetryPolicy, Search, SearchDocument, TryStreamExt};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
@@ -288,4 +291,213 @@ async fn nothing_is_fetched_until_the_stream_is_polled() {
     let items = client.list_by_next_token().items();
     assert!(server.received_requests().await.unwrap().is_empty());
     drop(items);
+}
+
+/// A search server shaped like SailPoint's: it refuses `offset + limit` over
+/// 10,000, and serves the documents in the order of the body's `sort`
+/// (`-` before a key for descending), from the one after the body's
+/// `searchAfter` values, `limit` at a time (250 when not given).
+struct SearchServer {
+    documents: Vec<Value>,
+}
+
+impl Respond for SearchServer {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let number = |name: &str| {
+            request.url.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.parse::<usize>().unwrap())
+        };
+        let (limit, offset) = (number("limit").unwrap_or(250), number("offset").unwrap_or(0));
+        if offset + limit > 10_000 {
+            return ResponseTemplate::new(400).set_body_json(json!({"message": "offset + limit may not exceed 10000"}));
+        }
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        let strings =
+            |field: &str| -> Option<Vec<String>> { serde_json::from_value(body.get(field)?.clone()).unwrap() };
+        let sort = strings("sort").unwrap_or_default();
+        let after = strings("searchAfter");
+        let mut sorted: Vec<(Vec<String>, &Value)> =
+            self.documents.iter().map(|document| (sort_values(document, &sort), document)).collect();
+        sorted.sort_by(|(a, _), (b, _)| compare(&sort, a, b));
+        let page: Vec<&Value> = sorted
+            .iter()
+            .filter(|(values, _)| after.as_ref().is_none_or(|after| compare(&sort, values, after) == Ordering::Greater))
+            .skip(offset)
+            .take(limit)
+            .map(|(_, document)| *document)
+            .collect();
+        ResponseTemplate::new(200).set_body_json(page)
+    }
+}
+
+/// A document's values for each sort key (every field sorted on is a string here).
+fn sort_values(document: &Value, sort: &[String]) -> Vec<String> {
+    sort.iter()
+        .map(|key| {
+            let field = key.trim_start_matches(['+', '-']);
+            document[field].as_str().unwrap_or_else(|| panic!("{document} has no `{field}`")).to_owned()
+        })
+        .collect()
+}
+
+/// Two documents' sort values compared key by key, each in its direction.
+fn compare(sort: &[String], a: &[String], b: &[String]) -> Ordering {
+    sort.iter()
+        .zip(a.iter().zip(b))
+        .map(|(key, (a, b))| if key.starts_with('-') { b.cmp(a) } else { a.cmp(b) })
+        .find(|order| order.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+/// `count` documents, identities and roles in turn, with unique ids and
+/// names and creation dates that tie often, so a page's last name and date
+/// run on into the next page and only the id tells the documents apart.
+fn search_documents(count: usize) -> Vec<Value> {
+    (0..count)
+        .map(|index| {
+            // 7919 is prime to the counts used, so the ids are a permutation.
+            let id = format!("2c91808{:05}", (index * 7919) % count);
+            let name = format!("name{:03}", (index * 31) % 997);
+            let created = format!("2024-{:02}-01T00:00:00Z", index % 12 + 1);
+            match index % 2 {
+                0 => json!({"id": id, "name": name, "created": created, "email": format!("{name}@example.com")}),
+                _ => json!({"id": id, "name": name, "created": created, "owner": "admin"}),
+            }
+        })
+        .collect()
+}
+
+async fn search_server(documents: &[Value]) -> (MockServer, Client) {
+    let (server, client) = setup().await;
+    serve_search(&server, documents).await;
+    (server, client)
+}
+
+/// Forgets the requests received and serves `documents` afresh.
+async fn serve_search(server: &MockServer, documents: &[Value]) {
+    server.reset().await;
+    let documents = documents.to_vec();
+    Mock::given(method("POST")).and(path("/search")).respond_with(SearchServer { documents }).mount(server).await;
+}
+
+fn search_body(sort: &[&str]) -> Search {
+    Search { sort: Some(sort.iter().map(|key| (*key).to_owned()).collect()), ..Search::default() }
+}
+
+/// Each search request: its query, and its body's `sort` and `searchAfter`.
+async fn search_requests(server: &MockServer) -> Vec<(String, Value, Value)> {
+    let received: Vec<Request> = server.received_requests().await.unwrap();
+    received
+        .iter()
+        .map(|request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            (request.url.query().unwrap_or("").to_owned(), body["sort"].clone(), body["searchAfter"].clone())
+        })
+        .collect()
+}
+
+fn as_json(document: &SearchDocument) -> Value {
+    serde_json::to_value(document).unwrap()
+}
+
+/// Checks that `items()` streamed every document in the order of `sort`,
+/// each once, in pages of `page_size` whose requests each started after the
+/// last values of the page before.
+async fn assert_search_pages(
+    server: &MockServer,
+    streamed: &[SearchDocument],
+    documents: &[Value],
+    sort: &[String],
+    page_size: usize,
+    requests: usize,
+) {
+    let mut expected: Vec<&Value> = documents.iter().collect();
+    expected.sort_by(|a, b| compare(sort, &sort_values(a, sort), &sort_values(b, sort)));
+    let streamed: Vec<Value> = streamed.iter().map(as_json).collect();
+    assert_eq!(streamed.len(), documents.len());
+    assert!(streamed.iter().zip(&expected).all(|(got, want)| got["id"] == want["id"]), "every document once, in order");
+    let sent = search_requests(server).await;
+    assert_eq!(sent.len(), requests, "requests sent");
+    for (index, (query, sent_sort, after)) in sent.iter().enumerate() {
+        let count = if index == 0 { "&count=true" } else { "" };
+        assert_eq!(*query, format!("limit={page_size}{count}"), "request {index}: no offset, ever");
+        assert_eq!(*sent_sort, json!(sort), "request {index}");
+        let want = match index {
+            0 => Value::Null,
+            _ => json!(sort_values(&streamed[index * page_size - 1], sort)),
+        };
+        assert_eq!(*after, want, "request {index} starts after the last values of the page before");
+    }
+}
+
+#[tokio::test]
+async fn search_after_streams_past_the_servers_10000_result_window() {
+    let documents = search_documents(25_000);
+    let (server, client) = search_server(&documents).await;
+    // `limit` + `offset` alone would fail: the mock refuses any page past 10,000.
+    let refused = client.search_documents(search_body(&["name"])).offset(10_000).limit(1).send().await;
+    assert_eq!(refused.unwrap_err().status().map(|status| status.as_u16()), Some(400));
+    serve_search(&server, &documents).await;
+
+    // Two keys of the caller's, then `id` to break ties; pages of 10,000 (the
+    // spec's largest): 10,000, 10,000 and a short page of 5,000 that ends it.
+    let streamed: Vec<SearchDocument> =
+        client.search_documents(search_body(&["name", "-created"])).items().try_collect().await.unwrap();
+    let sort: Vec<String> = ["name", "-created", "id"].map(String::from).to_vec();
+    assert_search_pages(&server, &streamed, &documents, &sort, 10_000, 3).await;
+
+    // Pages of 1,000: 25 full pages, then an empty one, which ends the stream.
+    serve_search(&server, &documents).await;
+    let streamed: Vec<SearchDocument> =
+        client.search_documents(search_body(&["name", "-created"])).limit(1000).items().try_collect().await.unwrap();
+    assert_search_pages(&server, &streamed, &documents, &sort, 1000, 26).await;
+}
+
+#[tokio::test]
+async fn a_sort_that_names_the_id_already_gets_no_second_one() {
+    let documents = search_documents(12);
+    let (server, client) = search_server(&documents).await;
+    // An offset set on the builder is never sent: pages start after values instead.
+    let streamed: Vec<SearchDocument> =
+        client.search_documents(search_body(&["-id"])).limit(5).offset(9_999).items().try_collect().await.unwrap();
+    let sort = vec!["-id".to_owned()];
+    assert_search_pages(&server, &streamed, &documents, &sort, 5, 3).await;
+}
+
+#[tokio::test]
+async fn a_last_item_without_a_sort_value_fails_after_its_page_and_asks_no_more() {
+    let (server, client) = setup().await;
+    let page = json!([
+        {"id": "a", "name": "Ann", "created": "2024-01-01T00:00:00Z"},
+        {"id": "b", "name": "Bo"},
+    ]);
+    Mock::given(method("POST"))
+        .and(path("/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .mount(&server)
+        .await;
+    let mut items = client.search_documents(search_body(&["created"])).limit(2).items();
+    assert_eq!(items.try_next().await.unwrap().map(|document| as_json(&document)["id"].clone()), Some(json!("a")));
+    assert_eq!(items.try_next().await.unwrap().map(|document| as_json(&document)["id"].clone()), Some(json!("b")));
+    let error = items.try_next().await.unwrap_err();
+    assert!(matches!(error, Error::Paging { operation: "searchDocuments", .. }), "{error:?}");
+    assert!(error.to_string().contains("sort key `created`"), "{error}");
+    assert!(items.try_next().await.unwrap().is_none(), "nothing after the error");
+    assert_eq!(search_requests(&server).await.len(), 1, "no request for a page that cannot be named");
+}
+
+#[tokio::test]
+async fn a_server_that_repeats_the_same_last_values_ends_the_stream_instead_of_looping() {
+    let (server, client) = setup().await;
+    // Whatever `searchAfter` says, the same full page.
+    let page = json!([{"id": "a", "name": "Ann"}, {"id": "b", "name": "Bo"}]);
+    Mock::given(method("POST"))
+        .and(path("/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .mount(&server)
+        .await;
+    let streamed: Vec<SearchDocument> =
+        client.search_documents(search_body(&["name"])).limit(2).items().try_collect().await.unwrap();
+    assert_eq!(streamed.len(), 4, "two pages, the second the same as the first");
+    let sent = search_requests(&server).await;
+    assert_eq!(sent.iter().map(|(_, _, after)| after.clone()).collect::<Vec<_>>(), [Value::Null, json!(["Bo", "b"])]);
 }
