@@ -200,8 +200,8 @@ pub fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
 /// tokens, it ends on a page that names no next page (or names the same
 /// one again). With search-after, each page starts after the sort values of
 /// the last item of the one before; the stream ends on a short or empty
-/// page, once the total reported is reached, or when a page ends on the same
-/// values as the one before. Filters and other parameters of the request
+/// page, or when a page ends on the same values as the one before (not at a
+/// reported total, which search engines may cap). Filters and other parameters of the request
 /// apply to every page. Items come as `Result`s: an error is yielded after
 /// every item of the pages before it, and ends the stream.
 pub struct Items<T> {
@@ -331,8 +331,6 @@ struct Cursor<T> {
     ahead: Ahead,
     /// The first page's number, to count the items before a numbered page.
     first_number: Option<u64>,
-    /// Items received so far, which search-after pages compare with the total.
-    received: u64,
     /// Why the page after the last one received cannot be requested, yielded
     /// once its items are used.
     failure: Option<Error>,
@@ -386,7 +384,6 @@ impl<T: Send + 'static> Cursor<T> {
         let total = fetched.total.or(self.total);
         self.total = total;
         let count = fetched.items.len() as u64;
-        self.received = self.received.saturating_add(count);
         if let (Page::Token(_) | Page::After { .. }, Some(left)) = (&page, self.unrequested) {
             self.unrequested = Some(left.saturating_sub(count));
         }
@@ -394,14 +391,10 @@ impl<T: Send + 'static> Cursor<T> {
         let last = match page {
             Page::Offset { limit: size, .. } | Page::Number { size, .. } => count == 0 || count < size,
             Page::Token(_) => false,
-            // The total counts the whole result, so it is reached only by a
-            // stream that started at the beginning; one that started after
-            // given values ends on a short page instead.
-            Page::After { limit, .. } => {
-                count == 0
-                    || limit.is_some_and(|limit| count < limit)
-                    || total.is_some_and(|total| self.received >= total)
-            }
+            // Not at the total: a search engine may cap the total it reports
+            // (Elasticsearch at 10,000 by default), and paging past such a cap
+            // is what search-after is for. A short or empty page is the end.
+            Page::After { limit, .. } => count == 0 || limit.is_some_and(|limit| count < limit),
         };
         if last {
             // Whatever was requested after the last page is past the end.
@@ -457,7 +450,6 @@ fn start<T: Send + 'static>(
         total: None,
         ahead,
         first_number,
-        received: 0,
         failure: None,
     };
     stream::unfold(cursor, |mut cursor| async move {
@@ -625,13 +617,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn search_after_pages_without_a_size_end_on_an_empty_page_or_at_the_total() {
+    async fn search_after_pages_without_a_size_end_on_an_empty_page_not_at_a_capped_total() {
         let (fetch, requests) = served(vec![(vec![1], after(&["1"])), (vec![2], after(&["2"]))], None);
         let got: Vec<u64> = items(fetch, first(None)).try_collect().await.unwrap();
         assert_eq!((got, requests.lock().unwrap().len()), (vec![1, 2], 3), "the third page is empty");
-        let (fetch, requests) = served(vec![(vec![1], after(&["1"])), (vec![2], after(&["2"]))], Some(2));
+        // A total of 1 (a cap, as search engines report past their window) ends nothing.
+        let (fetch, requests) = served(vec![(vec![1], after(&["1"])), (vec![2], after(&["2"]))], Some(1));
         let got: Vec<u64> = items(fetch, first(None)).try_collect().await.unwrap();
-        assert_eq!((got, requests.lock().unwrap().len()), (vec![1, 2], 2), "the total is reached");
+        assert_eq!((got, requests.lock().unwrap().len()), (vec![1, 2], 3), "paged past the total");
     }
 
     #[tokio::test]
