@@ -2,6 +2,7 @@
 //! The API's data types: one per schema of the spec.
 /// A connector with its configuration files.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectorDetail {
     /// Name of the connector.
     pub name: ::std::option::Option<::std::string::String>,
@@ -60,6 +61,160 @@ crate::de::serde_object!(ConnectorDetail {
     optional status: "status",
 });
 
+impl ConnectorDetail {
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn with_type(
+        mut self,
+        r#type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(r#type.into());
+        self
+    }
+
+    /// Sets `class_name`.
+    pub fn with_class_name(
+        mut self,
+        class_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.class_name = ::std::option::Option::Some(class_name.into());
+        self
+    }
+
+    /// Sets `script_name`.
+    pub fn with_script_name(
+        mut self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_name = ::std::option::Option::Some(script_name.into());
+        self
+    }
+
+    /// Sets `application_xml`.
+    pub fn with_application_xml(
+        mut self,
+        application_xml: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.application_xml = ::std::option::Option::Some(application_xml.into());
+        self
+    }
+
+    /// Sets `correlation_config_xml`.
+    pub fn with_correlation_config_xml(
+        mut self,
+        correlation_config_xml: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.correlation_config_xml = ::std::option::Option::Some(
+            correlation_config_xml.into(),
+        );
+        self
+    }
+
+    /// Sets `source_config_xml`.
+    pub fn with_source_config_xml(
+        mut self,
+        source_config_xml: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_config_xml = ::std::option::Option::Some(source_config_xml.into());
+        self
+    }
+
+    /// Sets `source_config`.
+    pub fn with_source_config(
+        mut self,
+        source_config: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_config = ::std::option::Option::Some(source_config.into());
+        self
+    }
+
+    /// Sets `source_config_from`.
+    pub fn with_source_config_from(
+        mut self,
+        source_config_from: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_config_from = ::std::option::Option::Some(source_config_from.into());
+        self
+    }
+
+    /// Sets `s3_location`.
+    pub fn with_s3_location(
+        mut self,
+        s3_location: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.s3_location = ::std::option::Option::Some(s3_location.into());
+        self
+    }
+
+    /// Sets `uploaded_files`.
+    pub fn with_uploaded_files(
+        mut self,
+        uploaded_files: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.uploaded_files = ::std::option::Option::Some(uploaded_files.into());
+        self
+    }
+
+    /// Sets `file_upload`.
+    pub fn with_file_upload(
+        mut self,
+        file_upload: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.file_upload = ::std::option::Option::Some(file_upload.into());
+        self
+    }
+
+    /// Sets `direct_connect`.
+    pub fn with_direct_connect(
+        mut self,
+        direct_connect: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.direct_connect = ::std::option::Option::Some(direct_connect.into());
+        self
+    }
+
+    /// Sets `translation_properties`.
+    pub fn with_translation_properties(
+        mut self,
+        translation_properties: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.translation_properties = ::std::option::Option::Some(
+            translation_properties.into(),
+        );
+        self
+    }
+
+    /// Sets `connector_metadata`.
+    pub fn with_connector_metadata(
+        mut self,
+        connector_metadata: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.connector_metadata = ::std::option::Option::Some(connector_metadata.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(
+        mut self,
+        status: impl ::std::convert::Into<crate::models::ConnectorDetailStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(status.into());
+        self
+    }
+}
+
 crate::de::string_enum! {
     /// Release status of the connector.
     pub enum ConnectorDetailStatus {
@@ -76,6 +231,7 @@ crate::de::string_enum! {
 
 /// One message of an error document, in one locale.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorMessageDto {
     /// BCP 47 language tag of the message text.
     pub locale: ::std::option::Option<::std::string::String>,
@@ -91,8 +247,38 @@ crate::de::serde_object!(ErrorMessageDto {
     optional text: "text",
 });
 
+impl ErrorMessageDto {
+    /// Sets `locale`.
+    pub fn with_locale(
+        mut self,
+        locale: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.locale = ::std::option::Option::Some(locale.into());
+        self
+    }
+
+    /// Sets `locale_origin`.
+    pub fn with_locale_origin(
+        mut self,
+        locale_origin: impl ::std::convert::Into<crate::models::LocaleOrigin>,
+    ) -> Self {
+        self.locale_origin = ::std::option::Option::Some(locale_origin.into());
+        self
+    }
+
+    /// Sets `text`.
+    pub fn with_text(
+        mut self,
+        text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.text = ::std::option::Option::Some(text.into());
+        self
+    }
+}
+
 /// The error document SailPoint returns with most failed requests.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponseDto {
     /// A precise error code that refines the HTTP status.
     pub detail_code: ::std::option::Option<::std::string::String>,
@@ -111,8 +297,51 @@ crate::de::serde_object!(ErrorResponseDto {
     optional causes: "causes",
 });
 
+impl ErrorResponseDto {
+    /// Sets `detail_code`.
+    pub fn with_detail_code(
+        mut self,
+        detail_code: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.detail_code = ::std::option::Option::Some(detail_code.into());
+        self
+    }
+
+    /// Sets `tracking_id`.
+    pub fn with_tracking_id(
+        mut self,
+        tracking_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tracking_id = ::std::option::Option::Some(tracking_id.into());
+        self
+    }
+
+    /// Sets `messages`.
+    pub fn with_messages(
+        mut self,
+        messages: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::ErrorMessageDto>,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(messages.into());
+        self
+    }
+
+    /// Sets `causes`.
+    pub fn with_causes(
+        mut self,
+        causes: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::ErrorMessageDto>,
+        >,
+    ) -> Self {
+        self.causes = ::std::option::Option::Some(causes.into());
+        self
+    }
+}
+
 /// One operation of a JSON Patch document (RFC 6902).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct JsonPatchOperation {
     /// What the operation does.
     pub op: crate::models::JsonPatchOperationOp,
@@ -127,6 +356,7 @@ crate::de::serde_object!(JsonPatchOperation {
     required path: "path",
     optional value: "value",
 });
+
 impl JsonPatchOperation {
     /// A `JsonPatchOperation` with the required fields set and the others empty.
     pub fn new(
@@ -138,6 +368,33 @@ impl JsonPatchOperation {
             path,
             value: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `op`.
+    pub fn with_op(
+        mut self,
+        op: impl ::std::convert::Into<crate::models::JsonPatchOperationOp>,
+    ) -> Self {
+        self.op = op.into();
+        self
+    }
+
+    /// Sets `path`.
+    pub fn with_path(
+        mut self,
+        path: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::JsonPatchOperationValue>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
@@ -164,6 +421,7 @@ crate::de::string_enum! {
 /// Decoding tries the variants in order and takes the first that fits.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum JsonPatchOperationValue {
     /// The value as `Boolean`.
     Boolean(bool),
@@ -182,6 +440,7 @@ pub enum JsonPatchOperationValue {
 /// Decoding tries the variants in order and takes the first that fits.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum JsonPatchOperationValueArrayItem {
     /// The value as `Integer`.
     Integer(i64),
@@ -247,6 +506,7 @@ crate::de::string_enum! {
 
 /// The `TooManyRequestsBody` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TooManyRequestsBody {
     /// What limit was hit.
     pub message: ::std::option::Option<::serde_json::Value>,
@@ -256,8 +516,20 @@ crate::de::serde_object!(TooManyRequestsBody {
     optional message: "message",
 });
 
+impl TooManyRequestsBody {
+    /// Sets `message`.
+    pub fn with_message(
+        mut self,
+        message: impl ::std::convert::Into<::serde_json::Value>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(message.into());
+        self
+    }
+}
+
 /// The `UnauthorizedBody` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnauthorizedBody {
     /// What went wrong with the credentials.
     pub error: ::std::option::Option<::serde_json::Value>,
@@ -267,8 +539,20 @@ crate::de::serde_object!(UnauthorizedBody {
     optional error: "error",
 });
 
+impl UnauthorizedBody {
+    /// Sets `error`.
+    pub fn with_error(
+        mut self,
+        error: impl ::std::convert::Into<::serde_json::Value>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(error.into());
+        self
+    }
+}
+
 /// The outcome of replacing one of a connector's files.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateDetail {
     /// Details of the update; when `status` is `ERROR`, the reason it failed.
     pub message: ::std::option::Option<::std::string::String>,
@@ -287,6 +571,44 @@ crate::de::serde_object!(UpdateDetail {
     optional status: "status",
 });
 
+impl UpdateDetail {
+    /// Sets `message`.
+    pub fn with_message(
+        mut self,
+        message: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(message.into());
+        self
+    }
+
+    /// Sets `script_name`.
+    pub fn with_script_name(
+        mut self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_name = ::std::option::Option::Some(script_name.into());
+        self
+    }
+
+    /// Sets `updated_files`.
+    pub fn with_updated_files(
+        mut self,
+        updated_files: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.updated_files = ::std::option::Option::Some(updated_files.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(
+        mut self,
+        status: impl ::std::convert::Into<crate::models::UpdateDetailStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(status.into());
+        self
+    }
+}
+
 crate::de::string_enum! {
     /// Whether the update was applied.
     pub enum UpdateDetailStatus {
@@ -303,6 +625,7 @@ crate::de::string_enum! {
 
 /// A connector as it appears in lists and creation responses.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct V3ConnectorDto {
     /// Name of the connector.
     pub name: ::std::option::Option<::std::string::String>,
@@ -335,11 +658,88 @@ crate::de::serde_object!(V3ConnectorDto {
     optional status: "status",
 });
 
+impl V3ConnectorDto {
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn with_type(
+        mut self,
+        r#type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(r#type.into());
+        self
+    }
+
+    /// Sets `script_name`.
+    pub fn with_script_name(
+        mut self,
+        script_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_name = ::std::option::Option::Some(script_name.into());
+        self
+    }
+
+    /// Sets `class_name`.
+    pub fn with_class_name(
+        mut self,
+        class_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.class_name = ::std::option::Option::Some(class_name.into());
+        self
+    }
+
+    /// Sets `features`.
+    pub fn with_features(
+        mut self,
+        features: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.features = ::std::option::Option::Some(features.into());
+        self
+    }
+
+    /// Sets `direct_connect`.
+    pub fn with_direct_connect(
+        mut self,
+        direct_connect: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.direct_connect = ::std::option::Option::Some(direct_connect.into());
+        self
+    }
+
+    /// Sets `connector_metadata`.
+    pub fn with_connector_metadata(
+        mut self,
+        connector_metadata: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.connector_metadata = ::std::option::Option::Some(connector_metadata.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(
+        mut self,
+        status: impl ::std::convert::Into<crate::models::V3ConnectorDtoStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(status.into());
+        self
+    }
+}
+
 /// Release status of the connector.
 pub type V3ConnectorDtoStatus = crate::models::ConnectorDetailStatus;
 
 /// What is needed to create a custom connector.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct V3CreateConnectorDto {
     /// Name of the connector, unique within the tenant. The server derives the connector's URL-safe script name from it; the script name is returned in the response and identifies the connector in every other operation.
     pub name: ::std::string::String,
@@ -360,6 +760,7 @@ crate::de::serde_object!(V3CreateConnectorDto {
     optional direct_connect: "directConnect",
     optional status: "status",
 });
+
 impl V3CreateConnectorDto {
     /// A `V3CreateConnectorDto` with the required fields set and the others empty.
     pub fn new(name: ::std::string::String, class_name: ::std::string::String) -> Self {
@@ -370,6 +771,51 @@ impl V3CreateConnectorDto {
             direct_connect: ::std::option::Option::None,
             status: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn with_type(
+        mut self,
+        r#type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(r#type.into());
+        self
+    }
+
+    /// Sets `class_name`.
+    pub fn with_class_name(
+        mut self,
+        class_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.class_name = class_name.into();
+        self
+    }
+
+    /// Sets `direct_connect`.
+    pub fn with_direct_connect(
+        mut self,
+        direct_connect: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.direct_connect = ::std::option::Option::Some(direct_connect.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(
+        mut self,
+        status: impl ::std::convert::Into<crate::models::V3CreateConnectorDtoStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(status.into());
+        self
     }
 }
 

@@ -1166,6 +1166,7 @@ pub type PutConnectorCorrelationConfigError = GetConnectorError;
 
 /// The error bodies `getConnector` declares, one variant per status; 12 other operations declare the same, each naming this type by an alias of its own. An [`ApiError`](crate::ApiError) of these operations holds one: `error.details::<GetConnectorError>()`; `details` of the model inside works too.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConnectorError {
     /// `400`: The request was malformed or its body was invalid.
     BadRequest(Box<models::ErrorResponseDto>),

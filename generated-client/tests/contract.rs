@@ -60,24 +60,17 @@ fn xml(name: &str) -> FilePart {
 /// Every operation once, with realistic arguments, in spec order.
 async fn call_every_operation(client: &Client) -> Vec<(&'static str, Outcome)> {
     let script = "custom-connector";
-    let create = V3CreateConnectorDto {
-        status: Some(V3CreateConnectorDtoStatus::Development),
-        direct_connect: Some(true),
-        r#type: Some("custom connector type".into()),
-        ..V3CreateConnectorDto::new("custom connector".into(), "sailpoint.connector.OpenConnectorAdapter".into())
-    };
+    let create =
+        V3CreateConnectorDto::new("custom connector".into(), "sailpoint.connector.OpenConnectorAdapter".into())
+            .with_status(V3CreateConnectorDtoStatus::Development)
+            .with_direct_connect(true)
+            .with_type("custom connector type");
     let patch = vec![
-        JsonPatchOperation {
-            op: JsonPatchOperationOp::Replace,
-            path: "/connectorMetadata".into(),
-            value: Some(JsonPatchOperationValue::Object([("platform".to_owned(), "ccg".into())].into())),
-        },
-        JsonPatchOperation {
-            op: JsonPatchOperationOp::Replace,
-            path: "/applicationXml".into(),
-            value: Some(JsonPatchOperationValue::String("<Application/>".into())),
-        },
-        JsonPatchOperation { op: JsonPatchOperationOp::Remove, path: "/sourceConfigXml".into(), value: None },
+        JsonPatchOperation::new(JsonPatchOperationOp::Replace, "/connectorMetadata".into())
+            .with_value(JsonPatchOperationValue::Object([("platform".to_owned(), "ccg".into())].into())),
+        JsonPatchOperation::new(JsonPatchOperationOp::Replace, "/applicationXml".into())
+            .with_value(JsonPatchOperationValue::String("<Application/>".into())),
+        JsonPatchOperation::new(JsonPatchOperationOp::Remove, "/sourceConfigXml".into()),
     ];
     let translations = FilePart::from_bytes(&b"menuLabel_ConnectionSettings=Verbindungseinstellungen\n"[..])
         .file_name("translations_de.properties")

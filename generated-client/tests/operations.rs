@@ -402,7 +402,11 @@ async fn update_connector_sends_a_json_patch_document() {
         .mount(&server)
         .await;
 
-    let operation = |op, path: &str, value| JsonPatchOperation { op, path: path.to_owned(), value };
+    let operation = |op, path: &str, value| {
+        let mut operation = JsonPatchOperation::new(op, path.to_owned());
+        operation.value = value;
+        operation
+    };
     let patch = vec![
         operation(
             JsonPatchOperationOp::Replace,

@@ -211,8 +211,9 @@ fn space_items(text: &str) -> String {
             ["///", "#[", "pub ", "fn ", "impl", "mod ", "async fn ", "crate::"].iter().any(|p| trimmed.starts_with(p));
         let starts_documented = trimmed.starts_with("///") || trimmed.starts_with("#[");
         let after_block = (previous_trimmed == "}" || previous_trimmed.ends_with(" {}")) && starts_item;
-        let after_statement =
-            previous_trimmed.ends_with(';') && !previous_trimmed.starts_with("//") && starts_documented;
+        let after_statement = previous_trimmed.ends_with(';')
+            && !previous_trimmed.starts_with("//")
+            && (starts_documented || trimmed.starts_with("impl"));
         if (after_block || after_statement) && indent == previous_indent {
             out.push('\n');
         }

@@ -847,6 +847,12 @@ impl Field {
     pub fn is_optional(&self) -> bool {
         !self.required || matches!(self.ty, Type::Nullable(_))
     }
+
+    /// The model's chainable setter of this field: `with_` and the field's
+    /// name, unique because field names are, and never `new`.
+    pub fn setter(&self) -> String {
+        format!("with_{}", self.rust_name.trim_start_matches("r#"))
+    }
 }
 
 /// A string enum variant.

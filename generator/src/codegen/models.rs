@@ -7,8 +7,8 @@ use super::docs::doc;
 use super::{ident, rust_type};
 use crate::ir::{Api, Discriminator, EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
 
-/// Required fields up to which a struct gets a `new` constructor.
-const MAX_CONSTRUCTOR_ARGS: usize = 6;
+/// Required fields past which `new` takes more arguments than clippy allows by default.
+const MANY_ARGS: usize = 7;
 
 /// The module docs of `models.rs`.
 pub(super) fn module_doc() -> TokenStream {
@@ -101,11 +101,14 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
         quote!(#kind #field_name: #wire)
     });
     // `Serialize` and `Deserialize` come from the runtime's lean macro rather
-    // than derives: see `templates/runtime/src/de.rs`.
+    // than derives: see `templates/runtime/src/de.rs`. `non_exhaustive`: a
+    // field the spec adds later must not break a struct literal, so values
+    // are made with `new` (or `default`) and the `with_` setters.
     quote! {
         #gate
         #docs
         #[derive(Debug, Clone, PartialEq #default)]
+        #[non_exhaustive]
         pub struct #name {
             #( #members )*
         }
@@ -116,35 +119,69 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
     }
 }
 
-/// `new(required fields...)` for structs with a few required fields; the
-/// optional ones start as `None`.
+/// `new(required fields...)` for structs with required fields (the
+/// optional ones start as `None`; a struct without any derives `Default`),
+/// and a chainable `with_` setter a field.
 fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<TokenStream> {
-    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
-    if required.is_empty() || required.len() > MAX_CONSTRUCTOR_ARGS {
+    if fields.is_empty() {
         return None;
     }
     let name = ident(&def.name);
-    let args = required.iter().map(|field| {
-        let field_name = ident(&field.rust_name);
-        let ty = field_type(field);
-        quote!(#field_name: #ty)
-    });
-    let inits = fields.iter().map(|field| {
-        let field_name = ident(&field.rust_name);
-        if field.is_optional() {
-            quote!(#field_name: ::std::option::Option::None)
-        } else {
-            quote!(#field_name)
-        }
-    });
-    let docs = doc(&format!("A `{}` with the required fields set and the others empty.", def.name));
-    Some(quote! {
-        #gate
-        impl #name {
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    let new = (!required.is_empty()).then(|| {
+        let args = required.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            let ty = field_type(field);
+            quote!(#field_name: #ty)
+        });
+        let inits = fields.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            if field.is_optional() {
+                quote!(#field_name: ::std::option::Option::None)
+            } else {
+                quote!(#field_name)
+            }
+        });
+        let docs = doc(&format!("A `{}` with the required fields set and the others empty.", def.name));
+        let allow = (required.len() > MANY_ARGS)
+            .then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one argument a required field")]));
+        quote! {
             #docs
+            #allow
             pub fn new(#( #args ),*) -> Self {
                 Self { #( #inits ),* }
             }
+        }
+    });
+    // Generic, so a setter is compiled only in the crates that call it.
+    let setters = fields.iter().map(|field| {
+        let (field_name, setter) = (ident(&field.rust_name), ident(&field.setter()));
+        let inner = match &field.ty {
+            Type::Nullable(inner) => inner.as_ref(),
+            other => other,
+        };
+        let ty = rust_type(inner);
+        let mut value = quote!(#field_name.into());
+        if field.boxed {
+            value = quote!(::std::boxed::Box::new(#value));
+        }
+        if field.is_optional() {
+            value = quote!(::std::option::Option::Some(#value));
+        }
+        let docs = doc(&format!("Sets `{}`.", field.rust_name.trim_start_matches("r#")));
+        quote! {
+            #docs
+            pub fn #setter(mut self, #field_name: impl ::std::convert::Into<#ty>) -> Self {
+                self.#field_name = #value;
+                self
+            }
+        }
+    });
+    Some(quote! {
+        #gate
+        impl #name {
+            #new
+            #( #setters )*
         }
     })
 }
@@ -215,6 +252,7 @@ fn tagged_union(
         #tag_doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #( #members )*
             /// A value whose discriminator this client does not know, kept as sent.
@@ -253,6 +291,7 @@ fn union(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[Union
         /// Decoding tries the variants in order and takes the first that fits.
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #( #members )*
         }

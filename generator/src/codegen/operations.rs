@@ -568,9 +568,11 @@ fn success_enum(operation: &Operation) -> Option<TokenStream> {
          does not declare decodes as its `2XX` body, else as the first declared.",
         operation.operation_id
     ));
+    // `non_exhaustive`: a success status the spec adds later must not break a `match`.
     Some(quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variants )*
         }
@@ -1115,6 +1117,7 @@ fn error_enum(
         #gate
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variants )*
         }

@@ -250,8 +250,10 @@ macro_rules! string_enum {
         ///
         /// Values this client does not know decode as `Unknown`, so a value
         /// the server adds later never breaks decoding. Values compare, order
-        /// and hash by their wire text.
+        /// and hash by their wire text. A value the spec adds later becomes a
+        /// variant of its own, so a `match` needs a wildcard arm.
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#[doc = $variant_doc])* $variant, )*
             /// A value not in the spec, kept as sent.

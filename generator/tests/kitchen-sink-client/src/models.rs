@@ -2,6 +2,7 @@
 //! The API's data types: one per schema of the spec.
 /// The `DefaultBody` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DefaultBody {
     /// The `message` property.
     pub message: ::std::option::Option<::std::string::String>,
@@ -11,8 +12,20 @@ crate::de::serde_object!(DefaultBody {
     optional message: "message",
 });
 
+impl DefaultBody {
+    /// Sets `message`.
+    pub fn with_message(
+        mut self,
+        message: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(message.into());
+        self
+    }
+}
+
 /// The `Point` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Point {
     /// The `x` property.
     pub x: ::std::option::Option<i64>,
@@ -25,8 +38,23 @@ crate::de::serde_object!(Point {
     optional y: "y",
 });
 
+impl Point {
+    /// Sets `x`.
+    pub fn with_x(mut self, x: impl ::std::convert::Into<i64>) -> Self {
+        self.x = ::std::option::Option::Some(x.into());
+        self
+    }
+
+    /// Sets `y`.
+    pub fn with_y(mut self, y: impl ::std::convert::Into<i64>) -> Self {
+        self.y = ::std::option::Option::Some(y.into());
+        self
+    }
+}
+
 /// The `PostFormsRequest` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostFormsRequest {
     /// The `To` property.
     pub to: ::std::string::String,
@@ -53,6 +81,7 @@ crate::de::serde_object!(PostFormsRequest {
     optional sizes: "Sizes",
     optional colors: "Colors",
 });
+
 impl PostFormsRequest {
     /// A `PostFormsRequest` with the required fields set and the others empty.
     pub fn new(to: ::std::string::String) -> Self {
@@ -66,10 +95,74 @@ impl PostFormsRequest {
             colors: ::std::option::Option::None,
         }
     }
+
+    /// Sets `to`.
+    pub fn with_to(
+        mut self,
+        to: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to = to.into();
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn with_tags(
+        mut self,
+        tags: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.tags = ::std::option::Option::Some(tags.into());
+        self
+    }
+
+    /// Sets `codes`.
+    pub fn with_codes(
+        mut self,
+        codes: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+    ) -> Self {
+        self.codes = ::std::option::Option::Some(codes.into());
+        self
+    }
+
+    /// Sets `filter`.
+    pub fn with_filter(
+        mut self,
+        filter: impl ::std::convert::Into<crate::models::PostFormsRequestFilter>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(filter.into());
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(
+        mut self,
+        meta: impl ::std::convert::Into<crate::models::PostFormsRequestMeta>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(meta.into());
+        self
+    }
+
+    /// Sets `sizes`.
+    pub fn with_sizes(
+        mut self,
+        sizes: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+    ) -> Self {
+        self.sizes = ::std::option::Option::Some(sizes.into());
+        self
+    }
+
+    /// Sets `colors`.
+    pub fn with_colors(
+        mut self,
+        colors: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.colors = ::std::option::Option::Some(colors.into());
+        self
+    }
 }
 
 /// The `PostFormsRequestFilter` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PostFormsRequestFilter {
     /// The `kind` property.
     pub kind: ::std::option::Option<::std::string::String>,
@@ -82,8 +175,26 @@ crate::de::serde_object!(PostFormsRequestFilter {
     optional max: "max",
 });
 
+impl PostFormsRequestFilter {
+    /// Sets `kind`.
+    pub fn with_kind(
+        mut self,
+        kind: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.kind = ::std::option::Option::Some(kind.into());
+        self
+    }
+
+    /// Sets `max`.
+    pub fn with_max(mut self, max: impl ::std::convert::Into<i64>) -> Self {
+        self.max = ::std::option::Option::Some(max.into());
+        self
+    }
+}
+
 /// The `PostFormsRequestMeta` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PostFormsRequestMeta {
     /// The `a` property.
     pub a: ::std::option::Option<::std::string::String>,
@@ -93,8 +204,20 @@ crate::de::serde_object!(PostFormsRequestMeta {
     optional a: "a",
 });
 
+impl PostFormsRequestMeta {
+    /// Sets `a`.
+    pub fn with_a(
+        mut self,
+        a: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.a = ::std::option::Option::Some(a.into());
+        self
+    }
+}
+
 /// The `PostFormsResponse` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PostFormsResponse {
     /// The `sid` property.
     pub sid: ::std::option::Option<::std::string::String>,
@@ -104,8 +227,20 @@ crate::de::serde_object!(PostFormsResponse {
     optional sid: "sid",
 });
 
+impl PostFormsResponse {
+    /// Sets `sid`.
+    pub fn with_sid(
+        mut self,
+        sid: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sid = ::std::option::Option::Some(sid.into());
+        self
+    }
+}
+
 /// The `Range` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Range {
     /// The `from` property.
     pub from: ::std::option::Option<i64>,
@@ -118,8 +253,23 @@ crate::de::serde_object!(Range {
     optional to: "to",
 });
 
+impl Range {
+    /// Sets `from`.
+    pub fn with_from(mut self, from: impl ::std::convert::Into<i64>) -> Self {
+        self.from = ::std::option::Option::Some(from.into());
+        self
+    }
+
+    /// Sets `to`.
+    pub fn with_to(mut self, to: impl ::std::convert::Into<i64>) -> Self {
+        self.to = ::std::option::Option::Some(to.into());
+        self
+    }
+}
+
 /// The `StartJobResponse` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartJobResponse {
     /// The `result` property.
     pub result: ::std::option::Option<::std::string::String>,
@@ -129,8 +279,20 @@ crate::de::serde_object!(StartJobResponse {
     optional result: "result",
 });
 
+impl StartJobResponse {
+    /// Sets `result`.
+    pub fn with_result(
+        mut self,
+        result: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(result.into());
+        self
+    }
+}
+
 /// The `StartJobResponse202` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartJobResponse202 {
     /// The `id` property.
     pub id: ::std::option::Option<::std::string::String>,
@@ -139,3 +301,14 @@ pub struct StartJobResponse202 {
 crate::de::serde_object!(StartJobResponse202 {
     optional id: "id",
 });
+
+impl StartJobResponse202 {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(id.into());
+        self
+    }
+}

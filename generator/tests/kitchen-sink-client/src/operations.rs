@@ -611,6 +611,7 @@ impl StartJob {
 
 /// The error bodies `startJob` declares, one variant per status. An [`ApiError`](crate::ApiError) of this operation holds one: `error.details::<StartJobError>()`; `details` of the model inside works too.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StartJobError {
     /// `4XX`: Refused.
     Status4xx(Box<models::DefaultBody>),
@@ -645,6 +646,7 @@ impl crate::ErrorDetails for StartJobError {
 
 /// The bodies `startJob` answers with, one variant per success status. A 2xx status the spec does not declare decodes as its `2XX` body, else as the first declared.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StartJobSuccess {
     /// `200`: Already done, with the result.
     Ok(Box<models::StartJobResponse>),

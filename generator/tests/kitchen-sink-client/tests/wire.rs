@@ -38,13 +38,13 @@ async fn a_form_body_is_url_encoded_by_each_propertys_style() {
         .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"sid": "S1"})))
         .mount(&server)
         .await;
-    let mut body = PostFormsRequest::new("+1 555&x=y".to_owned());
-    body.tags = Some(vec!["a b".to_owned(), "c".to_owned()]);
-    body.codes = Some(vec![1, 2, 3]);
-    body.filter = Some(PostFormsRequestFilter { kind: Some("k".to_owned()), max: Some(5) });
-    body.meta = Some(PostFormsRequestMeta { a: Some("1".to_owned()) });
-    body.sizes = Some(vec![1, 2]);
-    body.colors = Some(vec!["red".to_owned(), "blue".to_owned()]);
+    let body = PostFormsRequest::new("+1 555&x=y".to_owned())
+        .with_tags(vec!["a b".to_owned(), "c".to_owned()])
+        .with_codes(vec![1, 2, 3])
+        .with_filter(PostFormsRequestFilter::default().with_kind("k").with_max(5))
+        .with_meta(PostFormsRequestMeta::default().with_a("1"))
+        .with_sizes(vec![1, 2])
+        .with_colors(vec!["red".to_owned(), "blue".to_owned()]);
     let response = client.post_forms(body).send().await.unwrap();
     assert_eq!(response.body().sid.as_deref(), Some("S1"));
 
@@ -165,8 +165,8 @@ async fn every_query_style_and_clashing_names() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!(["x"])))
         .mount(&server)
         .await;
-    let range = Range { from: Some(1), to: Some(9) };
-    let point = Point { x: Some(3), y: Some(4) };
+    let range = Range::default().with_from(1).with_to(9);
+    let point = Point::default().with_x(3).with_y(4);
     client
         .search()
         .ids(vec![1, 2])

@@ -2,6 +2,7 @@
 //! The API's data types: one per schema of the spec.
 /// The `IdentityDocument` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IdentityDocument {
     /// The `id` property.
     pub id: ::std::string::String,
@@ -19,6 +20,7 @@ crate::de::serde_object!(IdentityDocument {
     optional created: "created",
     optional email: "email",
 });
+
 impl IdentityDocument {
     /// A `IdentityDocument` with the required fields set and the others empty.
     pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
@@ -29,10 +31,47 @@ impl IdentityDocument {
             email: ::std::option::Option::None,
         }
     }
+
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = id.into();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Sets `created`.
+    pub fn with_created(
+        mut self,
+        created: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created = ::std::option::Option::Some(created.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn with_email(
+        mut self,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(email.into());
+        self
+    }
 }
 
 /// The `ListByNextTokenResponse` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListByNextTokenResponse {
     /// The `data` property.
     pub data: ::std::vec::Vec<crate::models::Thing>,
@@ -44,6 +83,7 @@ crate::de::serde_object!(ListByNextTokenResponse {
     required data: "data",
     optional next_cursor: "next_cursor",
 });
+
 impl ListByNextTokenResponse {
     /// A `ListByNextTokenResponse` with the required fields set and the others empty.
     pub fn new(data: ::std::vec::Vec<crate::models::Thing>) -> Self {
@@ -52,10 +92,29 @@ impl ListByNextTokenResponse {
             next_cursor: ::std::option::Option::None,
         }
     }
+
+    /// Sets `data`.
+    pub fn with_data(
+        mut self,
+        data: impl ::std::convert::Into<::std::vec::Vec<crate::models::Thing>>,
+    ) -> Self {
+        self.data = data.into();
+        self
+    }
+
+    /// Sets `next_cursor`.
+    pub fn with_next_cursor(
+        mut self,
+        next_cursor: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_cursor = ::std::option::Option::Some(next_cursor.into());
+        self
+    }
 }
 
 /// The `ListByNextUrlResponse` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListByNextUrlResponse {
     /// The `calls` property.
     pub calls: ::std::option::Option<::std::vec::Vec<crate::models::Thing>>,
@@ -68,8 +127,29 @@ crate::de::serde_object!(ListByNextUrlResponse {
     optional meta: "meta",
 });
 
+impl ListByNextUrlResponse {
+    /// Sets `calls`.
+    pub fn with_calls(
+        mut self,
+        calls: impl ::std::convert::Into<::std::vec::Vec<crate::models::Thing>>,
+    ) -> Self {
+        self.calls = ::std::option::Option::Some(calls.into());
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(
+        mut self,
+        meta: impl ::std::convert::Into<crate::models::ListByNextUrlResponseMeta>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(meta.into());
+        self
+    }
+}
+
 /// The `ListByNextUrlResponseMeta` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListByNextUrlResponseMeta {
     /// The `next_page_url` property.
     pub next_page_url: ::std::option::Option<::std::string::String>,
@@ -82,8 +162,26 @@ crate::de::serde_object!(ListByNextUrlResponseMeta {
     optional page_size: "page_size",
 });
 
+impl ListByNextUrlResponseMeta {
+    /// Sets `next_page_url`.
+    pub fn with_next_page_url(
+        mut self,
+        next_page_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_page_url = ::std::option::Option::Some(next_page_url.into());
+        self
+    }
+
+    /// Sets `page_size`.
+    pub fn with_page_size(mut self, page_size: impl ::std::convert::Into<i64>) -> Self {
+        self.page_size = ::std::option::Option::Some(page_size.into());
+        self
+    }
+}
+
 /// The `ListScimUsersResponse` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListScimUsersResponse {
     /// The `totalResults` property.
     pub total_results: ::std::option::Option<i64>,
@@ -102,8 +200,47 @@ crate::de::serde_object!(ListScimUsersResponse {
     optional resources: "Resources",
 });
 
+impl ListScimUsersResponse {
+    /// Sets `total_results`.
+    pub fn with_total_results(
+        mut self,
+        total_results: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.total_results = ::std::option::Option::Some(total_results.into());
+        self
+    }
+
+    /// Sets `items_per_page`.
+    pub fn with_items_per_page(
+        mut self,
+        items_per_page: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.items_per_page = ::std::option::Option::Some(items_per_page.into());
+        self
+    }
+
+    /// Sets `start_index`.
+    pub fn with_start_index(
+        mut self,
+        start_index: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.start_index = ::std::option::Option::Some(start_index.into());
+        self
+    }
+
+    /// Sets `resources`.
+    pub fn with_resources(
+        mut self,
+        resources: impl ::std::convert::Into<::std::vec::Vec<crate::models::Thing>>,
+    ) -> Self {
+        self.resources = ::std::option::Option::Some(resources.into());
+        self
+    }
+}
+
 /// The `ListWrappedResponse` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListWrappedResponse {
     /// The `things` property.
     pub things: ::std::option::Option<::std::vec::Vec<crate::models::Thing>>,
@@ -116,8 +253,29 @@ crate::de::serde_object!(ListWrappedResponse {
     optional metadata: "_metadata",
 });
 
+impl ListWrappedResponse {
+    /// Sets `things`.
+    pub fn with_things(
+        mut self,
+        things: impl ::std::convert::Into<::std::vec::Vec<crate::models::Thing>>,
+    ) -> Self {
+        self.things = ::std::option::Option::Some(things.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn with_metadata(
+        mut self,
+        metadata: impl ::std::convert::Into<crate::models::ListWrappedResponseMetadata>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(metadata.into());
+        self
+    }
+}
+
 /// The `ListWrappedResponseMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListWrappedResponseMetadata {
     /// The `total` property.
     pub total: ::std::option::Option<i64>,
@@ -127,8 +285,17 @@ crate::de::serde_object!(ListWrappedResponseMetadata {
     optional total: "total",
 });
 
+impl ListWrappedResponseMetadata {
+    /// Sets `total`.
+    pub fn with_total(mut self, total: impl ::std::convert::Into<i64>) -> Self {
+        self.total = ::std::option::Option::Some(total.into());
+        self
+    }
+}
+
 /// The `RoleDocument` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoleDocument {
     /// The `id` property.
     pub id: ::std::string::String,
@@ -146,6 +313,7 @@ crate::de::serde_object!(RoleDocument {
     optional created: "created",
     optional owner: "owner",
 });
+
 impl RoleDocument {
     /// A `RoleDocument` with the required fields set and the others empty.
     pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
@@ -156,10 +324,47 @@ impl RoleDocument {
             owner: ::std::option::Option::None,
         }
     }
+
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = id.into();
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Sets `created`.
+    pub fn with_created(
+        mut self,
+        created: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created = ::std::option::Option::Some(created.into());
+        self
+    }
+
+    /// Sets `owner`.
+    pub fn with_owner(
+        mut self,
+        owner: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.owner = ::std::option::Option::Some(owner.into());
+        self
+    }
 }
 
 /// The `Search` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Search {
     /// The `indices` property.
     pub indices: ::std::option::Option<
@@ -180,11 +385,52 @@ crate::de::serde_object!(Search {
     optional search_after: "searchAfter",
 });
 
+impl Search {
+    /// Sets `indices`.
+    pub fn with_indices(
+        mut self,
+        indices: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::SearchIndicesItem>,
+        >,
+    ) -> Self {
+        self.indices = ::std::option::Option::Some(indices.into());
+        self
+    }
+
+    /// Sets `query`.
+    pub fn with_query(
+        mut self,
+        query: impl ::std::convert::Into<crate::models::SearchQuery>,
+    ) -> Self {
+        self.query = ::std::option::Option::Some(query.into());
+        self
+    }
+
+    /// Sets `sort`.
+    pub fn with_sort(
+        mut self,
+        sort: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.sort = ::std::option::Option::Some(sort.into());
+        self
+    }
+
+    /// Sets `search_after`.
+    pub fn with_search_after(
+        mut self,
+        search_after: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.search_after = ::std::option::Option::Some(search_after.into());
+        self
+    }
+}
+
 /// The `SearchDocument` schema.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SearchDocument {
     /// The value as `IdentityDocument`.
     IdentityDocument(::std::boxed::Box<crate::models::IdentityDocument>),
@@ -204,6 +450,7 @@ crate::de::string_enum! {
 
 /// The `SearchQuery` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SearchQuery {
     /// The `query` property.
     pub query: ::std::option::Option<::std::string::String>,
@@ -213,8 +460,20 @@ crate::de::serde_object!(SearchQuery {
     optional query: "query",
 });
 
+impl SearchQuery {
+    /// Sets `query`.
+    pub fn with_query(
+        mut self,
+        query: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.query = ::std::option::Option::Some(query.into());
+        self
+    }
+}
+
 /// The `Thing` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Thing {
     /// The `id` property.
     pub id: i64,
@@ -223,9 +482,16 @@ pub struct Thing {
 crate::de::serde_object!(Thing {
     required id: "id",
 });
+
 impl Thing {
     /// A `Thing` with the required fields set and the others empty.
     pub fn new(id: i64) -> Self {
         Self { id }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, id: impl ::std::convert::Into<i64>) -> Self {
+        self.id = id.into();
+        self
     }
 }

@@ -380,7 +380,7 @@ async fn serve_search(server: &MockServer, documents: &[Value]) {
 }
 
 fn search_body(sort: &[&str]) -> Search {
-    Search { sort: Some(sort.iter().map(|key| (*key).to_owned()).collect()), ..Search::default() }
+    Search::default().with_sort(sort.iter().map(|key| (*key).to_owned()).collect::<Vec<_>>())
 }
 
 /// Each search request: its query, and its body's `sort` and `searchAfter`.
