@@ -3,12 +3,32 @@
 //! to another file is no change. Each change says whether it breaks code
 //! that uses the crate, and the report gives the version bump it needs.
 //!
-//! The rule: removing or retyping anything, or adding something a caller
-//! must now pass, breaks; adding operations, optional inputs, models,
-//! optional fields, enum values or error statuses does not (models gain
-//! fields and values in minor releases, so code builds them with `new` or
-//! `..Default::default()` and matches enums with a wildcard arm); a change
-//! only on the wire (a path, a media type, security) is a patch.
+//! The rules follow from the shape of the generated crate, each with the
+//! entry of the Cargo book's SemVer reference
+//! (<https://doc.rust-lang.org/cargo/reference/semver.html>) it rests on:
+//!
+//! - **Breaking** (major): removing an operation, a parameter, a model, a
+//!   field, an enum value, a union variant or an error status
+//!   (`item-remove`); retyping any of them (code written for the old type
+//!   no longer compiles); adding a required parameter or field, or making
+//!   one required (the method or `new` gains an argument: `fn-change-arity`).
+//! - **Additive** (minor, `item-new`): an operation, an optional parameter
+//!   (a new setter on its builder), a model; and, because every model,
+//!   string enum, union and error enum is `#[non_exhaustive]`, an optional
+//!   field (`struct-add-public-field-when-no-private` is major only for a
+//!   struct users can write as a literal; they build models with `new` or
+//!   `default` and the `with_` setters), an enum value, a union variant or
+//!   an error status (`enum-variant-new` is major only without
+//!   `non_exhaustive`: every `match` already has a wildcard arm).
+//! - **Patch**: what changes only on the wire or in the docs (a path, a
+//!   media type, security requirements, how a parameter is encoded).
+//!
+//! `cargo xtask semver-check` holds these rules against cargo-semver-checks
+//! on a crate generated before and after one change of each kind. api-diff
+//! is the stricter of the two in two ways: a new item is additive here (a
+//! minor release) where cargo-semver-checks, which looks only for what
+//! breaks, asks no bump; and a retyped return, parameter or field is
+//! breaking here where cargo-semver-checks has no lint for a changed type.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -5,6 +5,7 @@ mod bench;
 mod conformance;
 mod family;
 mod generate;
+mod semver_check;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,6 +89,13 @@ enum Command {
         /// Follow `$ref`s to any file (no spec root).
         #[arg(long)]
         allow_refs_outside_spec: bool,
+    },
+    /// Check api-diff's verdict on every kind of change against cargo-semver-checks'
+    /// (xtask/semver/: a base spec and one change of each kind).
+    SemverCheck {
+        /// Only the changes whose kind contains this text.
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Time each generator stage and measure peak memory, on `spec/` and the whole upstream spec.
     Bench {
@@ -207,6 +215,7 @@ fn main() -> ExitCode {
             }
             bench::run(&specs, iterations)
         }
+        Command::SemverCheck { only } => semver_check::run(only.as_deref()),
         Command::BenchOne { spec, iterations } => bench::run_one(&spec, iterations),
         Command::ApiDiff { old, spec, base, allow_refs_outside_spec } => {
             let spec = spec.unwrap_or_else(|| generate::workspace_root().join(generate::CHECKED_IN[0].spec));
