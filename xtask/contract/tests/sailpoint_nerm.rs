@@ -33,7 +33,7 @@ async fn reads_lists_and_items_and_creates_one() {
     let profile_type = client.get_profile_type_by_id("2e06b876-f456-473d-bd65-b6435e0b6b2d").send().await.unwrap();
     assert!(profile_type.status().is_success());
 
-    let new_form = Forms { name: Some("Badge request".to_owned()), ..Forms::default() };
+    let new_form = Forms::default().with_name("Badge request");
     let created = client.create_form(CreateFormRequest { forms: Some(vec![new_form]) }).send().await.unwrap();
     assert!(created.status().is_success());
 }
