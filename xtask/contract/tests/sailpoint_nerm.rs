@@ -34,7 +34,7 @@ async fn reads_lists_and_items_and_creates_one() {
     assert!(profile_type.status().is_success());
 
     let new_form = Forms::default().with_name("Badge request");
-    let created = client.create_form(CreateFormRequest { forms: Some(vec![new_form]) }).send().await.unwrap();
+    let created = client.create_form(CreateFormRequest::default().with_forms(vec![new_form])).send().await.unwrap();
     assert!(created.status().is_success());
 }
 
