@@ -370,24 +370,6 @@ impl JsonPatchOperation {
         }
     }
 
-    /// Sets `op`.
-    pub fn with_op(
-        mut self,
-        op: impl ::std::convert::Into<crate::models::JsonPatchOperationOp>,
-    ) -> Self {
-        self.op = op.into();
-        self
-    }
-
-    /// Sets `path`.
-    pub fn with_path(
-        mut self,
-        path: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = path.into();
-        self
-    }
-
     /// Sets `value`.
     pub fn with_value(
         mut self,
@@ -773,30 +755,12 @@ impl V3CreateConnectorDto {
         }
     }
 
-    /// Sets `name`.
-    pub fn with_name(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = name.into();
-        self
-    }
-
     /// Sets `type`.
     pub fn with_type(
         mut self,
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(r#type.into());
-        self
-    }
-
-    /// Sets `class_name`.
-    pub fn with_class_name(
-        mut self,
-        class_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.class_name = class_name.into();
         self
     }
 

@@ -121,7 +121,7 @@ fn structure(def: &TypeDef, gate: &TokenStream, docs: TokenStream, fields: &[Fie
 
 /// `new(required fields...)` for structs with required fields (the
 /// optional ones start as `None`; a struct without any derives `Default`),
-/// and a chainable `with_` setter a field.
+/// and a chainable `with_` setter for each optional field.
 fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<TokenStream> {
     if fields.is_empty() {
         return None;
@@ -153,8 +153,9 @@ fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<To
             }
         }
     });
-    // Generic, so a setter is compiled only in the crates that call it.
-    let setters = fields.iter().map(|field| {
+    // For the optional fields (`new` takes the others), and generic, so a
+    // setter is compiled only in the crates that call it.
+    let setters = fields.iter().filter(|field| field.is_optional()).map(|field| {
         let (field_name, setter) = (ident(&field.rust_name), ident(&field.setter()));
         let inner = match &field.ty {
             Type::Nullable(inner) => inner.as_ref(),
@@ -165,9 +166,7 @@ fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<To
         if field.boxed {
             value = quote!(::std::boxed::Box::new(#value));
         }
-        if field.is_optional() {
-            value = quote!(::std::option::Option::Some(#value));
-        }
+        let value = quote!(::std::option::Option::Some(#value));
         let docs = doc(&format!("Sets `{}`.", field.rust_name.trim_start_matches("r#")));
         quote! {
             #docs

@@ -96,15 +96,6 @@ impl PostFormsRequest {
         }
     }
 
-    /// Sets `to`.
-    pub fn with_to(
-        mut self,
-        to: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.to = to.into();
-        self
-    }
-
     /// Sets `tags`.
     pub fn with_tags(
         mut self,

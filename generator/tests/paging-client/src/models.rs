@@ -32,24 +32,6 @@ impl IdentityDocument {
         }
     }
 
-    /// Sets `id`.
-    pub fn with_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = id.into();
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = name.into();
-        self
-    }
-
     /// Sets `created`.
     pub fn with_created(
         mut self,
@@ -91,15 +73,6 @@ impl ListByNextTokenResponse {
             data,
             next_cursor: ::std::option::Option::None,
         }
-    }
-
-    /// Sets `data`.
-    pub fn with_data(
-        mut self,
-        data: impl ::std::convert::Into<::std::vec::Vec<crate::models::Thing>>,
-    ) -> Self {
-        self.data = data.into();
-        self
     }
 
     /// Sets `next_cursor`.
@@ -325,24 +298,6 @@ impl RoleDocument {
         }
     }
 
-    /// Sets `id`.
-    pub fn with_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = id.into();
-        self
-    }
-
-    /// Sets `name`.
-    pub fn with_name(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = name.into();
-        self
-    }
-
     /// Sets `created`.
     pub fn with_created(
         mut self,
@@ -487,11 +442,5 @@ impl Thing {
     /// A `Thing` with the required fields set and the others empty.
     pub fn new(id: i64) -> Self {
         Self { id }
-    }
-
-    /// Sets `id`.
-    pub fn with_id(mut self, id: impl ::std::convert::Into<i64>) -> Self {
-        self.id = id.into();
-        self
     }
 }
