@@ -187,13 +187,21 @@ fn split_by_tag(
         return Vec::new();
     }
     names.sort();
-    let mut scope = names::Scope::with_reserved(&["mod", "shared_errors", "unreferenced_models"]);
+    // `operations` inside `operations` is clippy's `module_inception`.
+    let mut scope = names::Scope::with_reserved(&["mod", "shared_errors", "unreferenced_models", "operations"]);
     let tags: Vec<crate::ir::Tag> = names
         .into_iter()
         .map(|name| {
-            let module = scope.claim(value_name(&name)).trim_start_matches("r#").to_owned();
+            let claimed = scope.claim(value_name(&name));
+            // A module is also a file name, so a keyword gets a trailing `_`
+            // (`async_`) rather than `r#`; its feature keeps the word.
+            let module = match claimed.strip_prefix("r#") {
+                Some(keyword) => format!("{keyword}_"),
+                None => claimed,
+            };
+            let feature = module.trim_end_matches('_').replace('_', "-");
             let description = spec.tags.iter().find(|tag| tag.name == name).and_then(|tag| tag.description.clone());
-            crate::ir::Tag { feature: module.replace('_', "-"), module, name, description }
+            crate::ir::Tag { feature, module, name, description }
         })
         .collect();
     for operation in operations.iter_mut() {
