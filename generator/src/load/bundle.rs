@@ -249,7 +249,8 @@ impl<'a> Bundler<'a> {
     fn target_node(&mut self, target: &Target, at: &Cursor) -> Result<Value, String> {
         let referrer = self.location(&at.child("$ref"));
         let Some(document) = self.files.get(&target.0, &referrer) else {
-            return Err("points into a file that cannot be read".to_owned());
+            let shown = self.files.source.display(&target.0);
+            return Err(format!("points into `{shown}`, which cannot be read or parsed"));
         };
         document.pointer(&target.1).cloned().ok_or_else(|| {
             let shown = self.files.source.display(&target.0);

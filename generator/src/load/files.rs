@@ -27,16 +27,21 @@ impl<'a> Files<'a> {
     }
 
     /// Reads and parses a file once; a failure is reported at `referrer`.
+    /// Only the root file's absence stops generation: a file a `$ref` names
+    /// that is not there is a reference that cannot be followed, which the
+    /// caller reports where it is (`None` here, nothing fatal).
     pub(super) fn get(&mut self, path: &str, referrer: &Location) -> Option<Rc<Value>> {
         if let Some(parsed) = self.parsed.get(path) {
             return parsed.clone();
         }
+        let root = self.parsed.is_empty();
         let parsed = match self.source.read(path) {
-            Err(reason) => {
+            Err(reason) if root => {
                 let message = format!("cannot read `{}`: {reason}", self.source.display(path));
                 self.fatal.push(Diagnostic::new(Kind::Fatal, referrer.clone(), message));
                 None
             }
+            Err(_) => None,
             Ok(text) => match parse_yaml(&text) {
                 Ok(value) => Some(Rc::new(value)),
                 Err(message) => {
@@ -107,7 +112,16 @@ pub(super) fn resolve_ref(from: &str, reference: &str, options: LoadOptions) -> 
 
 /// Parses YAML (or JSON, a subset of it) into a JSON value. Map keys that YAML
 /// reads as numbers or booleans (`200:`) become strings, as OpenAPI means them.
+///
+/// Text that is a JSON document is read as JSON first: JSON allows what the
+/// YAML parser refuses, such as C1 control characters in strings and
+/// integers past 64 bits (read as the nearest float).
 pub(super) fn parse_yaml(text: &str) -> Result<Value, String> {
+    if text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']) {
+        if let Ok(value) = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')) {
+            return Ok(value);
+        }
+    }
     // The YAML parser slows down quadratically on deeply nested flow
     // collections (`[[[[...`), so refuse them before parsing.
     if let Some(line) = flow_nesting_beyond(text, MAX_DEPTH) {
@@ -202,6 +216,20 @@ fn yaml_to_json(yaml: serde_yaml::Value, depth: usize) -> Result<Value, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_is_read_as_json_with_what_yaml_refuses() {
+        // A C1 control character in a string, and integers past 64 bits.
+        let text = "{\"a\": \"x\u{0085}y\", \"max\": 18446744073709552000, \"min\": -9223372036854776000, \"n\": 7}";
+        assert!(serde_yaml::from_str::<serde_yaml::Value>(text).is_err(), "the YAML parser refuses it");
+        let value = parse_yaml(text).unwrap();
+        assert_eq!(value["a"], "x\u{0085}y");
+        assert_eq!(value["max"].as_f64(), Some(18_446_744_073_709_552_000.0));
+        assert_eq!(value["min"].as_f64(), Some(-9_223_372_036_854_776_000.0));
+        assert_eq!(value["n"], 7);
+        // Text that starts like JSON but is YAML's flow style still reads as YAML.
+        assert_eq!(parse_yaml("{a: 1}").unwrap()["a"], 1);
+    }
 
     #[test]
     fn resolves_relative_paths_inside_the_spec_folder() {

@@ -21,6 +21,7 @@ const INLINED_COMPONENTS: [&str; 7] =
 /// Repairs the bundled document in place.
 pub(super) fn repair(document: &mut Value, report: Report<'_>) {
     let Value::Object(root) = document else { return };
+    down_to_3_0(root, report);
     info(root, report);
     root.remove("externalDocs");
     if let Some(Value::Array(tags)) = root.get_mut("tags") {
@@ -48,6 +49,43 @@ pub(super) fn repair(document: &mut Value, report: Report<'_>) {
         for method in METHODS {
             if let Some(Value::Object(operation)) = item.get_mut(method) {
                 self::operation(operation, &push_pointer(&pointer, method), report);
+            }
+        }
+    }
+}
+
+/// OpenAPI 3.1 and 3.2 read as the 3.0 the rest of the pipeline knows: the
+/// document-level parts 3.0 lacks, each dropped with a warning. (Schemas'
+/// JSON Schema forms are repaired in [`schema`] whatever the version line
+/// says, since real documents mix them.)
+fn down_to_3_0(root: &mut Map<String, Value>, report: Report<'_>) {
+    let Some(version) = root.get("openapi").and_then(Value::as_str).map(str::to_owned) else { return };
+    if version.starts_with("3.0.") {
+        return;
+    }
+    root.insert("openapi".to_owned(), Value::String("3.0.3".to_owned()));
+    if let Some(Value::Object(webhooks)) = root.remove("webhooks") {
+        let names: Vec<&String> = webhooks.keys().collect();
+        let message = format!("webhooks (requests the API sends, not receives) are not generated: {names:?}");
+        report(Kind::Dropped, "/webhooks", message);
+    }
+    for key in ["jsonSchemaDialect", "$self"] {
+        root.remove(key);
+    }
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        // `load` has inlined every reference to them where it is used.
+        for kind in ["pathItems", "mediaTypes"] {
+            components.remove(kind);
+        }
+    }
+    let Some(Value::Object(paths)) = root.get_mut("paths") else { return };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        // 3.2's `query` method and `additionalOperations`: methods the client has no request for.
+        for key in ["query", "additionalOperations"] {
+            if item.remove(key).is_some() {
+                let pointer = push_pointer(&push_pointer("/paths", path), key);
+                report(Kind::LeftOut, &pointer, format!("`{key}` operations (OpenAPI 3.2) are not generated"));
             }
         }
     }
@@ -298,6 +336,13 @@ fn schema(node: &mut Value, pointer: &str, report: Report<'_>) {
     }
     schema.remove("externalDocs");
     schema_type(schema, pointer, report);
+    if let Some(value) = schema.remove("const") {
+        // JSON Schema's `const` (OpenAPI 3.1) is a one-value `enum` in 3.0.
+        if !schema.contains_key("enum") {
+            schema.insert("enum".to_owned(), Value::Array(vec![value]));
+        }
+    }
+    null_branches(schema, pointer, report);
     for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         if let Some(value) = schema.get(exclusive).filter(|value| value.is_number()).cloned() {
             let message = format!(
@@ -341,6 +386,34 @@ fn schema(node: &mut Value, pointer: &str, report: Report<'_>) {
         if let Some(Value::Array(parts)) = schema.get_mut(key) {
             for (index, part) in parts.iter_mut().enumerate() {
                 self::schema(part, &push_pointer(&push_pointer(pointer, key), &index.to_string()), report);
+            }
+        }
+    }
+}
+
+/// `oneOf`/`anyOf` with a `{type: "null"}` branch (OpenAPI 3.1's way to
+/// say nullable): the branch removed and the schema made `nullable`; a
+/// single branch left is the schema itself.
+fn null_branches(schema: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(branches)) = schema.get_mut(key) else { continue };
+        let is_null = |branch: &Value| branch.get("type").and_then(Value::as_str) == Some("null");
+        let before = branches.len();
+        branches.retain(|branch| !is_null(branch));
+        if branches.len() == before {
+            continue;
+        }
+        report(Kind::Repaired, &push_pointer(pointer, key), format!("a `null` branch of `{key}`: read as `nullable`"));
+        schema.insert("nullable".to_owned(), Value::Bool(true));
+        if let Some(Value::Array(branches)) = schema.get(key) {
+            match branches.as_slice() {
+                [] => drop(schema.remove(key)),
+                [only] => {
+                    let only = only.clone();
+                    schema.remove(key);
+                    schema.insert("allOf".to_owned(), Value::Array(vec![only]));
+                }
+                _ => {}
             }
         }
     }
