@@ -1,4 +1,4 @@
-//! Generates a Rust client crate from an OpenAPI 3.0, 3.1 or 3.2 document.
+//! Generates a Rust client crate from a Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document.
 //!
 //! The pipeline, one module a stage:
 //! [`load`] → [`parse`] → [`lower`] → [`check`] → [`codegen`] → [`format`].

@@ -44,8 +44,13 @@ fn assert_handled(files: &[(String, String)]) -> Result<(), TestCaseError> {
             for diagnostic in &diagnostics {
                 assert_located(files, diagnostic)?;
                 prop_assert_eq!(diagnostic.kind, Kind::Fatal);
-                let fatal =
-                    ["cannot read", "invalid YAML", "only OpenAPI 3.0", "keys must be strings", "nesting deeper"];
+                let fatal = [
+                    "cannot read",
+                    "invalid YAML",
+                    "only Swagger 2.0 and OpenAPI",
+                    "keys must be strings",
+                    "nesting deeper",
+                ];
                 prop_assert!(
                     fatal.iter().any(|cause| diagnostic.message.contains(cause)),
                     "generation stopped for a reason that is not fatal: {}",

@@ -33,6 +33,8 @@ fn markdown_lines(text: &str) -> Vec<String> {
     let mut in_block = false;
     let mut in_fence = false;
     let mut previous_blank = true;
+    // Tabs anywhere, as clippy's `tabs_in_doc_comments` asks: four spaces each.
+    let text = text.replace('\t', "    ");
     for raw in text.trim().lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {

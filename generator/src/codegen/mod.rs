@@ -267,7 +267,10 @@ fn lib_rs(api: &Api, standalone: bool) -> TokenStream {
     // The runtime's modules generated code names as `crate::request` and
     // so on, imported only where used: an unused import is a warning.
     let mut facade = Vec::new();
-    if !api.types.is_empty() {
+    // Models decode through `de`, and so do typed error bodies (which may be
+    // a plain value in a spec without models).
+    let typed_errors = api.operations.iter().flat_map(|operation| &operation.errors).any(|error| error.ty.is_some());
+    if !api.types.is_empty() || typed_errors {
         facade.push(quote!(de));
     }
     if api.operations.iter().any(|operation| operation.pagination.is_some()) {

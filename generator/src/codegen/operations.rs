@@ -217,6 +217,9 @@ fn part_input(part: &MultipartPart) -> Input {
     Input { field, ty, arg, convert, required: part.required, clear_setter, docs }
 }
 
+/// Arguments (`self` included) past which clippy's `too_many_arguments` fires by default.
+const MANY_ARGUMENTS: usize = 7;
+
 fn client_method(operation: &Operation, inputs: &[Input]) -> TokenStream {
     let method = ident(&operation.method_name);
     let builder = ident(&operation.builder_name);
@@ -252,9 +255,15 @@ fn client_method(operation: &Operation, inputs: &[Input]) -> TokenStream {
     ]);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let extra_parts = free_form(operation).then(|| quote!(extra_parts: Vec::new(),));
+    // The spec fixes how many inputs are required; each is an argument, so
+    // that a missing one is a compile error rather than a failed request.
+    let many = (required.len() + 1 > MANY_ARGUMENTS).then(
+        || quote!(#[allow(clippy::too_many_arguments, reason = "one argument a required parameter of the spec")]),
+    );
     quote! {
         #docs
         #deprecated
+        #many
         pub fn #method(&self, #( #args ),*) -> crate::operations::#builder {
             crate::operations::#builder {
                 client: self.clone(),
@@ -966,6 +975,8 @@ fn add_param(param: &Param) -> TokenStream {
     let value = match (param.encoding, param.required) {
         (Encoding::Json, true) => quote!(crate::request::json_text(Self::OPERATION_ID, &self.#field)?),
         (Encoding::Simple, true) => quote!(crate::request::simple_text(Self::OPERATION_ID, &self.#field)?),
+        // A number or boolean by value: clippy flags a needless borrow.
+        (_, true) if param.ty.is_copy() => quote!(self.#field),
         (_, true) => quote!(&self.#field),
         (Encoding::Json, false) => quote! {
             self.#field.as_ref().map(|value| crate::request::json_text(Self::OPERATION_ID, value)).transpose()?

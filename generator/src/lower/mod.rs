@@ -43,6 +43,9 @@ pub struct LowerOptions {
     pub paging: BTreeMap<String, crate::config::PagingRule>,
 }
 
+/// The types `access.rs` defines, which no model may be named.
+pub const ACCESS_TYPES: &[&str] = &["Client", "ClientBuilder"];
+
 /// Lowers a parsed spec; every error found is reported, not just the first.
 pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> Result<Lowered, SpecErrors> {
     let mut lowerer = Lowerer {
@@ -55,7 +58,9 @@ pub fn lower(spec: &OpenAPI, source_map: &SourceMap, options: &LowerOptions) -> 
         paging_rules: options.paging.clone(),
         types: BTreeMap::new(),
         component_names: BTreeMap::new(),
-        type_scope: names::Scope::default(),
+        // The crate root re-exports `access::*` and `models::*`: a model
+        // named like a type of `access` would make both globs ambiguous.
+        type_scope: names::Scope::with_reserved(ACCESS_TYPES),
         errors: Vec::new(),
         warnings: Vec::new(),
         skipped: Vec::new(),

@@ -1,7 +1,7 @@
 //! Stage 2: the bundled JSON document as typed `openapiv3` structures.
 //!
-//! Only a document that is not OpenAPI 3.0, 3.1 or 3.2 stops here (3.1 and
-//! 3.2 are read as 3.0, their differences repaired). Everything else is
+//! Only a document that is not Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 stops
+//! here (the others are read as 3.0, their differences repaired). Everything else is
 //! kept as far as it can be: [`repair`] first fixes what real specs get
 //! wrong in known ways (Swagger 2 habits, JSON Schema forms OpenAPI 3.0 does
 //! not have) and drops the parts codegen never reads, then every node that
@@ -32,13 +32,15 @@ pub struct Parsed {
 /// HTTP methods an OpenAPI path item can hold.
 pub(crate) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Deserialises the bundled document; fails only when it is not OpenAPI 3.0, 3.1 or 3.2.
+/// Deserialises the bundled document; fails only when it is not Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2.
 pub fn parse(loaded: &LoadedSpec) -> Result<Parsed, SpecErrors> {
     let mut parsing = Parsing { loaded, warnings: Vec::new(), skipped: Vec::new() };
     let version = loaded.document.get("openapi").and_then(Value::as_str);
     let readable = |version: &str| ["3.0.", "3.1.", "3.2."].iter().any(|line| version.starts_with(line));
-    if !loaded.document.is_object() || version.is_none_or(|version| !readable(version)) {
-        let message = "only OpenAPI 3.0, 3.1 and 3.2 documents are supported (`openapi: 3.x.y`)";
+    let swagger = loaded.document.get("swagger").and_then(Value::as_str) == Some("2.0");
+    if !loaded.document.is_object() || !(swagger || version.is_some_and(readable)) {
+        let message = "only Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 documents are supported \
+                       (`swagger: \"2.0\"` or `openapi: 3.x.y`)";
         return Err(SpecErrors(vec![parsing.diagnostic(Kind::Fatal, "/openapi", message.to_owned())]));
     }
     let mut document = loaded.document.clone();

@@ -21,6 +21,7 @@ const INLINED_COMPONENTS: [&str; 7] =
 /// Repairs the bundled document in place.
 pub(super) fn repair(document: &mut Value, report: Report<'_>) {
     let Value::Object(root) = document else { return };
+    up_from_2_0(root, report);
     down_to_3_0(root, report);
     info(root, report);
     root.remove("externalDocs");
@@ -52,6 +53,122 @@ pub(super) fn repair(document: &mut Value, report: Report<'_>) {
             }
         }
     }
+}
+
+/// Swagger 2.0 read as OpenAPI 3.0, at the document level: the server from
+/// `host`, `basePath` and `schemes`; `securityDefinitions` as security
+/// schemes (OAuth2's flows renamed); each operation's body, form and
+/// response media types from `consumes`/`produces`. (`load` has already
+/// hoisted `#/definitions/…` schemas into components and inlined shared
+/// parameters and responses; parameters and bodies are repaired below as
+/// for any version, since 3.0 documents carry Swagger 2 habits too.)
+fn up_from_2_0(root: &mut Map<String, Value>, report: Report<'_>) {
+    if root.get("swagger").and_then(Value::as_str) != Some("2.0") {
+        return;
+    }
+    root.remove("swagger");
+    root.insert("openapi".to_owned(), Value::String("3.0.3".to_owned()));
+    let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
+    if let Some(host) = text(root.get("host")) {
+        let scheme = match root.get("schemes") {
+            Some(Value::Array(schemes)) if !schemes.iter().any(|s| s == "https") => {
+                text(schemes.first()).unwrap_or("https".to_owned())
+            }
+            _ => "https".to_owned(),
+        };
+        let base = text(root.get("basePath")).unwrap_or_default();
+        let url = format!("{scheme}://{host}{}", base.trim_end_matches('/'));
+        root.insert("servers".to_owned(), serde_json::json!([{ "url": url }]));
+    } else if let Some(base) = text(root.get("basePath")) {
+        root.insert("servers".to_owned(), serde_json::json!([{ "url": base }]));
+    }
+    let consumes = root.remove("consumes");
+    let produces = root.remove("produces");
+    for key in ["host", "basePath", "schemes", "definitions", "parameters", "responses"] {
+        root.remove(key);
+    }
+    if let Some(Value::Object(definitions)) = root.remove("securityDefinitions") {
+        let mut schemes = Map::new();
+        for (name, definition) in definitions {
+            let pointer = push_pointer("/securityDefinitions", &name);
+            match security_scheme(&definition) {
+                Some(scheme) => drop(schemes.insert(name, scheme)),
+                None => report(Kind::Dropped, &pointer, "not a Swagger 2.0 security scheme: dropped".to_owned()),
+            }
+        }
+        let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(components) = components {
+            components.insert("securitySchemes".to_owned(), Value::Object(schemes));
+        }
+    }
+    report(Kind::Repaired, "", "Swagger 2.0: read as OpenAPI 3.0".to_owned());
+    let Some(Value::Object(paths)) = root.get_mut("paths") else { return };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for method in METHODS {
+            let Some(Value::Object(operation)) = item.get_mut(method) else { continue };
+            let consumes = operation.remove("consumes").or_else(|| consumes.clone());
+            let produces = operation.remove("produces").or_else(|| produces.clone());
+            operation.remove("schemes");
+            let body_media = preferred_media(consumes.as_ref());
+            if let Some(Value::Array(parameters)) = operation.get_mut("parameters") {
+                for parameter in parameters.iter_mut().filter_map(Value::as_object_mut) {
+                    if parameter.get("in").and_then(Value::as_str) == Some("body") {
+                        parameter.insert("x-media-type".to_owned(), Value::String(body_media.clone()));
+                    }
+                }
+            }
+            let response_media = preferred_media(produces.as_ref());
+            let Some(Value::Object(responses)) = operation.get_mut("responses") else { continue };
+            for response in responses.values_mut().filter_map(Value::as_object_mut) {
+                if let Some(schema) = response.remove("schema") {
+                    let media = Value::Object(Map::from_iter([("schema".to_owned(), schema)]));
+                    let content = Map::from_iter([(response_media.clone(), media)]);
+                    response.insert("content".to_owned(), Value::Object(content));
+                }
+            }
+        }
+    }
+}
+
+/// The media type a Swagger 2.0 `consumes`/`produces` list means for the
+/// client: JSON when listed (or nothing is), else the first listed.
+fn preferred_media(list: Option<&Value>) -> String {
+    let types: Vec<&str> = match list {
+        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let json = types.iter().find(|media| media.split(';').next().is_some_and(|m| m.trim().ends_with("json")));
+    json.or(types.first()).map_or("application/json", |media| media).to_owned()
+}
+
+/// A Swagger 2.0 security definition as an OpenAPI 3.0 security scheme.
+fn security_scheme(definition: &Value) -> Option<Value> {
+    let kind = definition.get("type")?.as_str()?;
+    let description = definition.get("description").cloned();
+    let mut scheme = match kind {
+        "basic" => serde_json::json!({"type": "http", "scheme": "basic"}),
+        "apiKey" => serde_json::json!({"type": "apiKey", "name": definition.get("name")?, "in": definition.get("in")?}),
+        "oauth2" => {
+            let flow = match definition.get("flow")?.as_str()? {
+                "application" => "clientCredentials",
+                "accessCode" => "authorizationCode",
+                other => other,
+            };
+            let mut details = Map::new();
+            for key in ["authorizationUrl", "tokenUrl"] {
+                if let Some(url) = definition.get(key) {
+                    details.insert(key.to_owned(), url.clone());
+                }
+            }
+            details.insert("scopes".to_owned(), definition.get("scopes").cloned().unwrap_or(serde_json::json!({})));
+            serde_json::json!({"type": "oauth2", "flows": {flow: details}})
+        }
+        _ => return None,
+    };
+    if let (Some(description), Value::Object(scheme)) = (description, &mut scheme) {
+        scheme.insert("description".to_owned(), description);
+    }
+    Some(scheme)
 }
 
 /// OpenAPI 3.1 and 3.2 read as the 3.0 the rest of the pipeline knows: the
@@ -216,9 +333,14 @@ fn parameters(parameters: &mut Value, pointer: &str, report: Report<'_>) -> Opti
             Some("body") => {
                 let schema = parameter.get("schema").cloned().unwrap_or_else(|| Value::Object(Map::new()));
                 let required = parameter.get("required").cloned().unwrap_or(Value::Bool(false));
-                report(Kind::Repaired, &at, "Swagger 2 `in: body` parameter: read as the JSON request body".into());
+                report(Kind::Repaired, &at, "Swagger 2 `in: body` parameter: read as the request body".into());
+                // Swagger 2.0's `consumes` picked it (see `up_from_2_0`); JSON otherwise.
+                let media_type = match parameter.get("x-media-type").and_then(Value::as_str) {
+                    Some(media_type) => media_type.to_owned(),
+                    None => "application/json".to_owned(),
+                };
                 let media = Value::Object(Map::from_iter([("schema".to_owned(), schema)]));
-                let content = Map::from_iter([("application/json".to_owned(), media)]);
+                let content = Map::from_iter([(media_type, media)]);
                 body = Some(Value::Object(Map::from_iter([
                     ("content".to_owned(), Value::Object(content)),
                     ("required".to_owned(), required),
@@ -335,6 +457,14 @@ fn schema(node: &mut Value, pointer: &str, report: Report<'_>) {
         }
     }
     schema.remove("externalDocs");
+    if let Some(Value::Bool(nullable)) = schema.remove("x-nullable") {
+        // Swagger 2.0's extension for what 3.0 calls `nullable`.
+        schema.insert("nullable".to_owned(), Value::Bool(nullable));
+    }
+    if let Some(Value::String(property)) = schema.get("discriminator").cloned() {
+        // Swagger 2.0 names the property; 3.0 wants an object.
+        schema.insert("discriminator".to_owned(), serde_json::json!({ "propertyName": property }));
+    }
     schema_type(schema, pointer, report);
     if let Some(value) = schema.remove("const") {
         // JSON Schema's `const` (OpenAPI 3.1) is a one-value `enum` in 3.0.
