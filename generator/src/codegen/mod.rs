@@ -12,7 +12,7 @@ mod operations;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, PageStyle, Type};
+use crate::ir::{Api, PageStyle, Type, TypeKind};
 use crate::GeneratedFile;
 
 /// The spec-dependent files of the generated crate. Each file is a list of
@@ -267,10 +267,11 @@ fn lib_rs(api: &Api, standalone: bool) -> TokenStream {
     // The runtime's modules generated code names as `crate::request` and
     // so on, imported only where used: an unused import is a warning.
     let mut facade = Vec::new();
-    // Models decode through `de`, and so do typed error bodies (which may be
-    // a plain value in a spec without models).
+    // Structs and string enums are written through `de`'s macros, and typed
+    // error bodies decode through it (aliases and unions need neither).
+    let macros = api.types.values().any(|def| matches!(def.kind, TypeKind::Struct { .. } | TypeKind::Enum { .. }));
     let typed_errors = api.operations.iter().flat_map(|operation| &operation.errors).any(|error| error.ty.is_some());
-    if !api.types.is_empty() || typed_errors {
+    if macros || typed_errors {
         facade.push(quote!(de));
     }
     if api.operations.iter().any(|operation| operation.pagination.is_some()) {
