@@ -64,6 +64,17 @@ pub struct Report {
     pub changes: Vec<Change>,
 }
 
+impl Level {
+    /// The semver bump a change of this level needs: breaking is major, additive minor, the rest patch.
+    pub fn bump(self) -> Bump {
+        match self {
+            Level::Breaking => Bump::Major,
+            Level::Additive => Bump::Minor,
+            Level::Patch => Bump::Patch,
+        }
+    }
+}
+
 /// The version bump a report calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Bump {
@@ -83,11 +94,7 @@ impl Report {
 
     /// The semver bump: breaking is major, additive minor, the rest patch.
     pub fn bump(&self) -> Bump {
-        match self.level() {
-            Level::Breaking => Bump::Major,
-            Level::Additive => Bump::Minor,
-            Level::Patch => Bump::Patch,
-        }
+        self.level().bump()
     }
 
     /// The Markdown report, with the version `current` bumped as needed.

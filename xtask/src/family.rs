@@ -372,7 +372,7 @@ fn bump_versions(
         .max();
     let umbrella_released = versions.released.versions.get(name).cloned();
     let umbrella_next = match (&umbrella_released, umbrella_level) {
-        (Some(released), Some(level)) => diff::bumped(released, bump_of(level)),
+        (Some(released), Some(level)) => diff::bumped(released, level.bump()),
         (Some(released), None) => released.clone(),
         (None, _) => versions.of(name),
     };
@@ -428,14 +428,6 @@ fn bump_versions(
     }
     versions.versions.insert(name.to_owned(), umbrella_next);
     Ok(out)
-}
-
-fn bump_of(level: Level) -> diff::Bump {
-    match level {
-        Level::Breaking => diff::Bump::Major,
-        Level::Additive => diff::Bump::Minor,
-        Level::Patch => diff::Bump::Patch,
-    }
 }
 
 fn label(level: Level) -> &'static str {
