@@ -210,7 +210,9 @@ fn space_items(text: &str) -> String {
         let starts_item =
             ["///", "#[", "pub ", "fn ", "impl", "mod ", "async fn ", "crate::"].iter().any(|p| trimmed.starts_with(p));
         let starts_documented = trimmed.starts_with("///") || trimmed.starts_with("#[");
-        let after_block = (previous_trimmed == "}" || previous_trimmed.ends_with(" {}")) && starts_item;
+        let after_block = (previous_trimmed == "}" || previous_trimmed.ends_with(" {}"))
+            && !previous_trimmed.starts_with("//")
+            && starts_item;
         let after_statement = previous_trimmed.ends_with(';')
             && !previous_trimmed.starts_with("//")
             && (starts_documented || trimmed.starts_with("impl"));
@@ -256,6 +258,18 @@ mod tests {
             "});",
             "crate::de::serde_object!(Empty {});",
         ];
+        assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn doc_lines_that_end_like_a_block_get_no_blank_line_after_them() {
+        let text = rust_chunk(quote! {
+            /// {
+            /// "files": {}
+            /// }
+            pub fn documented() {}
+        });
+        let expected = ["/// {", "/// \"files\": {}", "/// }", "pub fn documented() {}"];
         assert_eq!(text.lines().collect::<Vec<_>>(), expected);
     }
 }

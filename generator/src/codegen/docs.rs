@@ -85,9 +85,10 @@ fn markdown_lines(text: &str) -> Vec<String> {
     lines
 }
 
+/// `1. ` or `1) `: CommonMark's ordered list markers (up to nine digits).
 fn starts_numbered(line: &str) -> bool {
     let digits = line.chars().take_while(char::is_ascii_digit).count();
-    digits > 0 && line[digits..].starts_with(". ")
+    (1..=9).contains(&digits) && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
 }
 
 /// The crate README: the hand-written guide, then a generated table of operations.
@@ -127,7 +128,9 @@ pub(crate) fn readme(
             ResponseContent::Binary { media_types } => format!("`{}` bytes", media_types.join("`, `")),
             ResponseContent::ByStatus { name, .. } => format!("`{name}`, by status"),
         };
-        let summary = operation.summary.as_deref().unwrap_or("").replace('|', "\\|");
+        // A table cell is one line: a summary's line breaks would end the table.
+        let summary = operation.summary.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+        let summary = summary.replace('|', "\\|");
         out.push_str(&format!(
             "| `{}` | `{} {}` | {returns} | {summary} |\n",
             operation.method_name.trim_start_matches("r#"),
@@ -371,6 +374,14 @@ mod tests {
     #[should_panic(expected = "misplaced `<!-- otherwise -->`")]
     fn an_otherwise_outside_a_block_is_a_generator_bug() {
         guide("text\n<!-- otherwise -->\n", "c", "t", |_| true, &|_| String::new());
+    }
+
+    #[test]
+    fn list_items_of_either_marker_keep_their_lazy_lines() {
+        let text = "Steps:\n1) open the form\nand pick a file\n2. send it\n- done\nreally\n\nAfter.";
+        let lines = markdown_lines(text);
+        let expected = [" Steps:", " 1) open the form and pick a file", " 2. send it", " - done really", "", " After."];
+        assert_eq!(lines, expected);
     }
 
     #[test]

@@ -260,10 +260,12 @@ fn client_method(operation: &Operation, inputs: &[Input]) -> TokenStream {
     let many = (required.len() + 1 > MANY_ARGUMENTS).then(
         || quote!(#[allow(clippy::too_many_arguments, reason = "one argument a required parameter of the spec")]),
     );
+    let std_name = std_trait_name_allow(&operation.method_name);
     quote! {
         #docs
         #deprecated
         #many
+        #std_name
         pub fn #method(&self, #( #args ),*) -> crate::operations::#builder {
             crate::operations::#builder {
                 client: self.clone(),
@@ -342,11 +344,56 @@ fn free_form(operation: &Operation) -> bool {
     matches!(operation.body, Some(RequestBody::Multipart { free_form: true, .. }))
 }
 
+/// Methods of std's operator and conversion traits that clippy's
+/// `should_implement_trait` expects a method of that name and shape to be.
+const STD_TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// The spec names an input or operation `sub` (a token's subject, say):
+/// the method keeps the spec's name rather than a mangled one.
+fn std_trait_name_allow(name: &str) -> Option<TokenStream> {
+    STD_TRAIT_METHODS.contains(&name.trim_start_matches("r#")).then(
+        || quote!(#[allow(clippy::should_implement_trait, reason = "the spec's own name, not the std trait's method")]),
+    )
+}
+
 fn setters(input: &Input) -> TokenStream {
     let Input { field, ty, arg, convert, docs, .. } = input;
+    let allow = std_trait_name_allow(&field.to_string());
     if input.required {
         return quote! {
             #docs
+            #allow
             pub fn #field(mut self, #field: #arg) -> Self {
                 self.#field = #convert;
                 self
@@ -357,6 +404,7 @@ fn setters(input: &Input) -> TokenStream {
     let set_docs = doc(&format!("Sets or clears [`{0}`](Self::{0}).", field.to_string().trim_start_matches("r#")));
     quote! {
         #docs
+        #allow
         pub fn #field(mut self, #field: #arg) -> Self {
             self.#field = Some(#convert);
             self
@@ -918,6 +966,8 @@ fn field_path(path: &[FieldStep]) -> TokenStream {
 fn path(operation: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut locals = Vec::new();
+    // A placeholder may appear twice in a path; its segment is encoded once.
+    let mut encoded = std::collections::BTreeSet::new();
     for segment in &operation.segments {
         match segment {
             Segment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
@@ -926,6 +976,9 @@ fn path(operation: &Operation) -> TokenStream {
                 let field_name = &param.field_name;
                 let local = format_ident!("{}_segment", field_name.trim_start_matches("r#"));
                 template.push_str(&format!("{{{local}}}"));
+                if !encoded.insert(*index) {
+                    continue;
+                }
                 let field = ident(field_name);
                 let wire = &param.wire_name;
                 let text = match (&param.ty, param.encoding) {

@@ -72,6 +72,9 @@ impl<'a> Lowerer<'a> {
             SchemaRef::Reference(reference) => self.reference_type(reference, pointer),
             SchemaRef::Inline(schema) => {
                 let ty = match self.shape(schema, naming, pointer) {
+                    Shape::Plain(ty) if nesting_score(&ty, 1) > MAX_ANONYMOUS_SCORE => {
+                        Type::Named(self.define(naming, describe(schema), TypeKind::Alias { ty }, pointer))
+                    }
                     Shape::Plain(ty) => ty,
                     Shape::Defined { kind, doc } => Type::Named(self.define(naming, doc, kind, pointer)),
                 };
@@ -542,6 +545,24 @@ fn describe(schema: &Schema) -> Option<String> {
         Some(text) => format!("{}\n\nDeprecated.", text.trim_end()),
         None => "Deprecated.".to_owned(),
     })
+}
+
+/// The most nesting an anonymous container type may have, by clippy's
+/// `type_complexity` score at the top level (10 a type, times its depth).
+/// Written two levels down (a field's `Option`, then a `Box` or a
+/// `ResponseFuture`), a type within it stays under clippy's limit of 250;
+/// one past it is named by an alias, which clippy does not score.
+const MAX_ANONYMOUS_SCORE: usize = 120;
+
+/// Clippy's `type_complexity` score of `ty` written at depth `nest`.
+fn nesting_score(ty: &Type, nest: usize) -> usize {
+    let own = 10 * nest;
+    match ty {
+        Type::Array(inner) | Type::Nullable(inner) => own + nesting_score(inner, nest + 1),
+        // The key type, `String`, counts too.
+        Type::Map(inner) => own + 10 * (nest + 1) + nesting_score(inner, nest + 1),
+        _ => own,
+    }
 }
 
 fn nullable(ty: Type) -> Type {
