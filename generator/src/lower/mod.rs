@@ -308,11 +308,23 @@ fn box_recursive_fields(types: &mut BTreeMap<String, crate::ir::TypeDef>) {
         }
         false
     };
-    let structs: BTreeSet<String> = types
-        .iter()
-        .filter(|(_, def)| matches!(def.kind, TypeKind::Struct { .. }))
-        .map(|(name, _)| name.clone())
-        .collect();
+    // Structs, and aliases of structs (however many deep): their size is
+    // the spec's to choose, so a union holding one boxes it.
+    let is_struct = |name: &str| {
+        let mut name = name;
+        for _ in 0..types.len() {
+            match types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Struct { .. }) => return true,
+                Some(TypeKind::Alias { ty }) => match held_by_value(ty) {
+                    Some(target) => name = target,
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    };
+    let structs: BTreeSet<String> = types.keys().filter(|name| is_struct(name)).cloned().collect();
     for def in types.values_mut() {
         if let TypeKind::Union { variants, .. } = &mut def.kind {
             for variant in variants {

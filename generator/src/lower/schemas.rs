@@ -497,11 +497,19 @@ impl<'a> Lowerer<'a> {
         let key = crate::diagnostics::unescape_token(key);
         let spec: &'a openapiv3::OpenAPI = self.spec;
         let components = spec.components.as_ref()?;
-        let (key, schema) = components.schemas.get_key_value(&key)?;
-        match schema {
-            ReferenceOr::Item(schema) => Some((key.as_str(), schema)),
-            ReferenceOr::Reference { .. } => None,
+        let (key, mut schema) = components.schemas.get_key_value(&key)?;
+        // A component that is only a `$ref` is an alias: the key is its own,
+        // the schema the one it names (a cycle of such names has none).
+        for _ in 0..components.schemas.len() {
+            match schema {
+                ReferenceOr::Item(item) => return Some((key.as_str(), item)),
+                ReferenceOr::Reference { reference } => {
+                    let next = reference.strip_prefix("#/components/schemas/")?;
+                    schema = components.schemas.get(&crate::diagnostics::unescape_token(next))?;
+                }
+            }
         }
+        None
     }
 }
 
