@@ -101,7 +101,8 @@ pub struct CheckedIn {
 /// What `cargo xtask generate` writes: the client, and crates generated
 /// from fixtures whose hand-written tests check the wire format against a
 /// mock: the kitchen sink (every construct the generator supports) and every
-/// kind of security scheme with a server URL's variables, and every paging style.
+/// kind of security scheme with a server URL's variables, every paging style,
+/// and what Swagger 2.0 and OpenAPI 3.1 documents put on the wire.
 pub const CHECKED_IN: &[CheckedIn] = &[
     CheckedIn { spec: "spec/openapi.yaml", out: "generated-client", crate_name: CRATE_NAME },
     CheckedIn {
@@ -118,6 +119,16 @@ pub const CHECKED_IN: &[CheckedIn] = &[
         spec: "generator/tests/fixtures/paging_styles/openapi.yaml",
         out: "generator/tests/paging-client",
         crate_name: "paging-client",
+    },
+    CheckedIn {
+        spec: "generator/tests/fixtures/swagger_2_0/openapi.yaml",
+        out: "generator/tests/swagger2-client",
+        crate_name: "swagger2-client",
+    },
+    CheckedIn {
+        spec: "generator/tests/fixtures/openapi_3_1/openapi.yaml",
+        out: "generator/tests/openapi31-client",
+        crate_name: "openapi31-client",
     },
 ];
 

@@ -19,11 +19,13 @@ pub(super) struct Files<'a> {
     parsed: BTreeMap<String, Option<Rc<Value>>>,
     /// Files that cannot be read or parsed: these stop generation.
     pub(super) fatal: Vec<Diagnostic>,
+    /// What reading changed: integers past 64 bits, read as floats.
+    pub(super) warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Files<'a> {
     pub(super) fn new(source: &'a dyn SpecSource) -> Self {
-        Self { source, parsed: BTreeMap::new(), fatal: Vec::new() }
+        Self { source, parsed: BTreeMap::new(), fatal: Vec::new(), warnings: Vec::new() }
     }
 
     /// Reads and parses a file once; a failure is reported at `referrer`.
@@ -43,7 +45,17 @@ impl<'a> Files<'a> {
             }
             Err(_) => None,
             Ok(text) => match parse_yaml(&text) {
-                Ok(value) => Some(Rc::new(value)),
+                Ok(value) => {
+                    let file = self.source.display(path);
+                    for (pointer, number) in widened_integers(&value) {
+                        let message = format!(
+                            "an integer past 64 bits: read as the nearest float, {number:e}, as a JSON number may be"
+                        );
+                        let location = Location { file: file.clone(), pointer };
+                        self.warnings.push(Diagnostic::new(Kind::Loosened, location, message));
+                    }
+                    Some(Rc::new(value))
+                }
                 Err(message) => {
                     let location = Location { file: self.source.display(path), pointer: String::new() };
                     self.fatal.push(Diagnostic::new(Kind::Fatal, location, message));
@@ -54,6 +66,44 @@ impl<'a> Files<'a> {
         self.parsed.insert(path.to_owned(), parsed.clone());
         parsed
     }
+}
+
+/// Where the value holds a whole number no 64-bit integer holds: an
+/// integer of the text read as a float (JSON and YAML numbers have no size
+/// limit; Rust's integers do). Pointers in document order.
+fn widened_integers(value: &Value) -> Vec<(String, f64)> {
+    fn walk(value: &Value, pointer: &mut String, found: &mut Vec<(String, f64)>) {
+        match value {
+            Value::Number(number) if number.is_f64() => {
+                let float = number.as_f64().unwrap_or_default();
+                if float.fract() == 0.0
+                    && (float >= 1.844_674_407_370_955_2e19 || float <= -9.223_372_036_854_775_808e18)
+                {
+                    found.push((pointer.clone(), float));
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let length = pointer.len();
+                    pointer.push_str(&format!("/{index}"));
+                    walk(item, pointer, found);
+                    pointer.truncate(length);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let length = pointer.len();
+                    *pointer = crate::diagnostics::push_pointer(pointer, key);
+                    walk(item, pointer, found);
+                    pointer.truncate(length);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut String::new(), &mut found);
+    found
 }
 
 /// The target of an object that is nothing but a `$ref`.
@@ -127,11 +177,13 @@ pub(super) fn parse_yaml(text: &str) -> Result<Value, String> {
     if let Some(line) = flow_nesting_beyond(text, MAX_DEPTH) {
         return Err(format!("invalid YAML at line {line}: `[`/`{{` nested deeper than {MAX_DEPTH} levels"));
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| match error.location() {
-        Some(at) => format!("invalid YAML at line {}, column {}: {error}", at.line(), at.column()),
-        None => format!("invalid YAML: {error}"),
-    })?;
-    yaml_to_json(yaml, 0)
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    serde::de::DeserializeSeed::deserialize(JsonFromYaml { depth: 0 }, deserializer).map_err(|error| {
+        match error.location() {
+            Some(at) => format!("invalid YAML at line {}, column {}: {error}", at.line(), at.column()),
+            None => format!("invalid YAML: {error}"),
+        }
+    })
 }
 
 /// The line on which flow collections (`[`, `{`) outside quotes and
@@ -174,43 +226,123 @@ fn flow_nesting_beyond(text: &str, limit: usize) -> Option<usize> {
     None
 }
 
-fn yaml_to_json(yaml: serde_yaml::Value, depth: usize) -> Result<Value, String> {
-    use serde_yaml::Value as Yaml;
-    if depth > MAX_DEPTH {
-        return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+/// A JSON value read from YAML by serde, as OpenAPI means it: integers of
+/// any size (past 64 bits, the nearest float), map keys that YAML reads as
+/// numbers, booleans or null as their text, tags dropped for their value.
+struct JsonFromYaml {
+    depth: usize,
+}
+
+impl JsonFromYaml {
+    fn nested(&self) -> Self {
+        Self { depth: self.depth + 1 }
     }
-    Ok(match yaml {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
-            }
+
+    fn check_depth<E: serde::de::Error>(&self) -> Result<(), E> {
+        if self.depth > MAX_DEPTH {
+            return Err(E::custom(format!("nesting deeper than {MAX_DEPTH} levels")));
         }
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => {
-            Value::Array(items.into_iter().map(|item| yaml_to_json(item, depth + 1)).collect::<Result<_, _>>()?)
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonFromYaml {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonFromYaml {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a YAML value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_i128<E>(self, value: i128) -> Result<Value, E> {
+        Ok(i64::try_from(value).map_or_else(|_| float(value as f64), Value::from))
+    }
+
+    fn visit_u128<E>(self, value: u128) -> Result<Value, E> {
+        Ok(u64::try_from(value).map_or_else(|_| float(value as f64), Value::from))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(float(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, deserializer)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.check_depth()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self.nested())? {
+            items.push(item);
         }
-        Yaml::Mapping(map) => {
-            let mut out = Map::new();
-            for (key, value) in map {
-                let key = match key {
-                    Yaml::String(s) => s,
-                    Yaml::Number(n) => n.to_string(),
-                    Yaml::Bool(b) => b.to_string(),
-                    Yaml::Null => "null".to_owned(),
-                    other => return Err(format!("unsupported map key `{other:?}`: keys must be strings")),
-                };
-                out.insert(key, yaml_to_json(value, depth + 1)?);
-            }
-            Value::Object(out)
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.check_depth()?;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(self.nested())? {
+            let key = match key {
+                Value::String(text) => text,
+                Value::Number(number) => number.to_string(),
+                Value::Bool(flag) => flag.to_string(),
+                Value::Null => "null".to_owned(),
+                other => {
+                    let message = format!("unsupported map key `{other}`: keys must be strings");
+                    return Err(serde::de::Error::custom(message));
+                }
+            };
+            out.insert(key, map.next_value_seed(self.nested())?);
         }
-        Yaml::Tagged(tagged) => yaml_to_json(tagged.value, depth + 1)?,
-    })
+        Ok(Value::Object(out))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!Tag value`): the tag is the variant.
+        let (_tag, value): (serde::de::IgnoredAny, _) = data.variant()?;
+        serde::de::VariantAccess::newtype_variant_seed(value, self.nested())
+    }
+}
+
+/// A float as a JSON number; NaN and the infinities, which JSON lacks, as null.
+fn float(value: f64) -> Value {
+    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
 #[cfg(test)]
@@ -226,7 +358,19 @@ mod tests {
         assert_eq!(value["a"], "x\u{0085}y");
         assert_eq!(value["max"].as_f64(), Some(18_446_744_073_709_552_000.0));
         assert_eq!(value["min"].as_f64(), Some(-9_223_372_036_854_776_000.0));
+        let widened: Vec<String> = widened_integers(&value).into_iter().map(|(pointer, _)| pointer).collect();
+        assert_eq!(widened, ["/max", "/min"]);
         assert_eq!(value["n"], 7);
+        // YAML too has integers of any size.
+        let value = parse_yaml(
+            "max: 18446744073709551616\nhuge: 1000000000000000000000000000000000000000000\n200: ok\nt: !x 3",
+        )
+        .unwrap();
+        assert_eq!(value["max"].as_f64(), Some(18_446_744_073_709_551_616.0));
+        assert_eq!(value["huge"].as_f64(), Some(1e42));
+        assert_eq!((value["200"].as_str(), value["t"].as_i64()), (Some("ok"), Some(3)));
+        let widened: Vec<String> = widened_integers(&value).into_iter().map(|(pointer, _)| pointer).collect();
+        assert_eq!(widened, ["/max", "/huge"]);
         // Text that starts like JSON but is YAML's flow style still reads as YAML.
         assert_eq!(parse_yaml("{a: 1}").unwrap()["a"], 1);
     }

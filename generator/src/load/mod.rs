@@ -147,7 +147,9 @@ pub fn load_with(source: &dyn SpecSource, root: &str, options: LoadOptions) -> R
     if !bundler.files.fatal.is_empty() {
         return Err(SpecErrors(bundler.files.fatal));
     }
-    Ok(LoadedSpec { document: bundled, source_map: bundler.source_map, warnings: bundler.warnings })
+    let mut warnings = std::mem::take(&mut bundler.files.warnings);
+    warnings.extend(bundler.warnings);
+    Ok(LoadedSpec { document: bundled, source_map: bundler.source_map, warnings })
 }
 
 #[cfg(test)]

@@ -288,6 +288,12 @@ fn content(owner: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
         let Value::Object(media) = media else { continue };
         let pointer = push_pointer(&push_pointer(pointer, "content"), media_type);
         INERT_KEYS.iter().for_each(|key| drop(media.remove(*key)));
+        if media.remove("itemSchema").is_some() {
+            // OpenAPI 3.2: the schema of each item of a stream (JSON Lines, server-sent events).
+            let message = "`itemSchema` (OpenAPI 3.2, a stream of items): the body is read whole, its items untyped";
+            // Reported at the media type: a `$ref` there would point the report at its target.
+            report(Kind::Loosened, &pointer, message.to_owned());
+        }
         if let Some(Value::Object(encodings)) = media.get_mut("encoding") {
             // `explode` defaults to true for `style: form` (and no style means
             // form), but `openapiv3` reads a missing one as false: write it out.
@@ -360,6 +366,27 @@ fn parameters(parameters: &mut Value, pointer: &str, report: Report<'_>) -> Opti
                 form.insert(name, schema);
                 list.remove(index);
             }
+            Some("querystring") => {
+                // OpenAPI 3.2: one parameter for the whole query string. A form
+                // of named properties is those properties as query parameters.
+                let fields = querystring_fields(parameter);
+                list.remove(index);
+                match fields {
+                    Some(fields) => {
+                        let names: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+                        let message =
+                            format!("`in: querystring` form (OpenAPI 3.2): read as the query parameters {names:?}");
+                        report(Kind::Repaired, &at, message);
+                        for field in fields.into_iter().rev() {
+                            list.insert(index, field);
+                        }
+                    }
+                    None => {
+                        let message = "`in: querystring` (OpenAPI 3.2) that is not a form of named properties: dropped";
+                        report(Kind::Dropped, &at, message.to_owned());
+                    }
+                }
+            }
             other => {
                 let message = format!(
                     "parameter with `in: {}` is not an OpenAPI 3.0 parameter: dropped",
@@ -376,16 +403,41 @@ fn parameters(parameters: &mut Value, pointer: &str, report: Report<'_>) -> Opti
             ("type".to_owned(), Value::String("object".to_owned())),
             ("properties".to_owned(), Value::Object(form)),
         ]);
-        if !form_required.is_empty() {
+        // The form is required when one of its fields is.
+        let required = !form_required.is_empty();
+        if required {
             schema.insert("required".to_owned(), Value::Array(form_required));
         }
         let media = Value::Object(Map::from_iter([("schema".to_owned(), Value::Object(schema))]));
-        body = Some(Value::Object(Map::from_iter([(
-            "content".to_owned(),
-            Value::Object(Map::from_iter([(media_type.to_owned(), media)])),
-        )])));
+        body = Some(Value::Object(Map::from_iter([
+            ("content".to_owned(), Value::Object(Map::from_iter([(media_type.to_owned(), media)]))),
+            ("required".to_owned(), Value::Bool(required)),
+        ])));
     }
     body
+}
+
+/// The query parameters an OpenAPI 3.2 `in: querystring` parameter stands
+/// for, when its content is a form whose schema names its properties.
+fn querystring_fields(parameter: &Map<String, Value>) -> Option<Vec<Value>> {
+    let schema = parameter.get("content")?.get("application/x-www-form-urlencoded")?.get("schema")?;
+    let properties = schema.get("properties")?.as_object()?;
+    let required = schema.get("required").and_then(Value::as_array);
+    let fields = properties
+        .iter()
+        .map(|(name, property)| {
+            let is_required = required.is_some_and(|list| list.iter().any(|entry| entry == name));
+            serde_json::json!({
+                "name": name,
+                "in": "query",
+                "required": is_required,
+                "style": "form",
+                "explode": true,
+                "schema": property,
+            })
+        })
+        .collect();
+    Some(fields)
 }
 
 /// Schema keywords Swagger 2 wrote on the parameter itself.
@@ -473,6 +525,8 @@ fn schema(node: &mut Value, pointer: &str, report: Report<'_>) {
         }
     }
     null_branches(schema, pointer, report);
+    prefix_items(schema, pointer, report);
+    content_keywords(schema, pointer, report);
     for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         if let Some(value) = schema.get(exclusive).filter(|value| value.is_number()).cloned() {
             let message = format!(
@@ -519,6 +573,50 @@ fn schema(node: &mut Value, pointer: &str, report: Report<'_>) {
             }
         }
     }
+}
+
+/// JSON Schema 2020-12's tuple, `prefixItems` (OpenAPI 3.1): a Rust `Vec`
+/// has one item type, so the tuple is a list of its one schema when every
+/// position has the same, else a list of any JSON values.
+fn prefix_items(schema: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
+    let Some(Value::Array(mut positions)) = schema.remove("prefixItems") else { return };
+    // `items` after a tuple types the positions past it; `false` allows none.
+    positions.extend(schema.remove("items").filter(Value::is_object));
+    let at = push_pointer(pointer, "prefixItems");
+    let items = match positions.split_first() {
+        Some((first, rest)) if rest.iter().all(|other| other == first) => {
+            report(Kind::Repaired, &at, "`prefixItems` whose positions share one schema: read as a list of it".into());
+            first.clone()
+        }
+        _ => {
+            report(
+                Kind::Loosened,
+                &at,
+                "`prefixItems` (a tuple of different schemas): its items typed as any JSON value".into(),
+            );
+            Value::Object(Map::new())
+        }
+    };
+    schema.insert("items".to_owned(), items);
+}
+
+/// JSON Schema's `contentEncoding` and `contentMediaType` (OpenAPI 3.1's
+/// way to say what a string carries) as OpenAPI 3.0's formats: base64 text
+/// is `format: byte`, raw content of a media type is `format: binary`.
+fn content_keywords(schema: &mut Map<String, Value>, pointer: &str, report: Report<'_>) {
+    let encoding = schema.remove("contentEncoding");
+    let media_type = schema.remove("contentMediaType");
+    if schema.get("type").and_then(Value::as_str) != Some("string") || schema.contains_key("format") {
+        return;
+    }
+    let format = match (encoding.as_ref().and_then(Value::as_str), &media_type) {
+        (Some("base64" | "base64url"), _) => "byte",
+        (None, Some(_)) => "binary",
+        _ => return,
+    };
+    let message = format!("`contentEncoding`/`contentMediaType` on a string: read as `format: {format}`");
+    report(Kind::Repaired, pointer, message);
+    schema.insert("format".to_owned(), Value::String(format.to_owned()));
 }
 
 /// `oneOf`/`anyOf` with a `{type: "null"}` branch (OpenAPI 3.1's way to
