@@ -228,6 +228,15 @@ impl<'a> Bundler<'a> {
         let mut wrapped = Map::new();
         wrapped.insert("allOf".to_owned(), Value::Array(vec![reference]));
         for (key, value) in &siblings {
+            if key == "type" {
+                // `type` beside a `$ref` (OpenAPI 3.1) restates the target's,
+                // which it would override; only a `null` in it says more.
+                let null = |kind: &Value| kind.as_str() == Some("null");
+                if null(value) || value.as_array().is_some_and(|kinds| kinds.iter().any(null)) {
+                    wrapped.insert("nullable".to_owned(), Value::Bool(true));
+                }
+                continue;
+            }
             let walked = self.walk(value, Context::Schema.child(&at.pointer, key), &at.child(key));
             wrapped.insert(key.clone(), walked);
         }

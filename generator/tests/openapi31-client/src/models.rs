@@ -37,6 +37,8 @@ pub struct Pet {
     pub owner: ::std::option::Option<crate::models::Owner>,
     /// The `weight` property.
     pub weight: ::std::option::Option<f64>,
+    /// A `$ref` beside a `type` list with `null`.
+    pub vet: ::std::option::Option<crate::models::Owner>,
     /// `prefixItems` whose positions share one schema: a list of strings.
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `contentEncoding: base64`: `format: byte`.
@@ -51,6 +53,7 @@ crate::de::serde_object!(Pet {
     optional nickname: "nickname",
     optional owner: "owner",
     optional weight: "weight",
+    optional vet: "vet",
     optional tags: "tags",
     optional photo: "photo",
     optional chip: "chip",
@@ -65,6 +68,7 @@ impl Pet {
             nickname: ::std::option::Option::None,
             owner: ::std::option::Option::None,
             weight: ::std::option::Option::None,
+            vet: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             photo: ::std::option::Option::None,
             chip: ::std::option::Option::None,
@@ -92,6 +96,15 @@ impl Pet {
     /// Sets `weight`.
     pub fn with_weight(mut self, weight: impl ::std::convert::Into<f64>) -> Self {
         self.weight = ::std::option::Option::Some(weight.into());
+        self
+    }
+
+    /// Sets `vet`.
+    pub fn with_vet(
+        mut self,
+        vet: impl ::std::convert::Into<crate::models::Owner>,
+    ) -> Self {
+        self.vet = ::std::option::Option::Some(vet.into());
         self
     }
 

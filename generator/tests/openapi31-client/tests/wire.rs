@@ -1,8 +1,9 @@
 //! What the crate of the OpenAPI 3.1 fixture
 //! (`generator/tests/fixtures/openapi_3_1/`) reads and sends, against a
-//! local mock server: `null` in a type list and in a `oneOf` branch, a
-//! `const` as a one-value enum (another value kept, not an error),
-//! `prefixItems` of one schema as a list, and a body with its `const` set.
+//! local mock server: `null` in a type list (beside a `$ref` too) and in a
+//! `oneOf` branch, a `const` as a one-value enum (another value kept, not
+//! an error), `prefixItems` of one schema as a list, and a body with its
+//! `const` set.
 
 use openapi31_client::models::{Owner, Pet, PetKind};
 use openapi31_client::{Client, RetryPolicy};
@@ -29,16 +30,17 @@ async fn get_pet(body: serde_json::Value) -> Pet {
 
 #[tokio::test]
 async fn nulls_from_type_lists_and_one_of_branches_decode_as_none() {
-    let pet = get_pet(json!({"kind": "pet", "name": "Rex", "nickname": null, "owner": null})).await;
+    let pet = get_pet(json!({"kind": "pet", "name": "Rex", "nickname": null, "owner": null, "vet": null})).await;
     assert_eq!(pet, Pet::new(PetKind::Pet, "Rex".into()));
     let pet = get_pet(json!({
-        "kind": "pet", "name": "Rex", "nickname": "Rexy", "owner": {"name": "Ada"},
+        "kind": "pet", "name": "Rex", "nickname": "Rexy", "owner": {"name": "Ada"}, "vet": {"name": "Bo"},
         "tags": ["good", "dog"], "photo": "UmV4", "chip": 12
     }))
     .await;
     let expected = Pet::new(PetKind::Pet, "Rex".into())
         .with_nickname("Rexy")
         .with_owner(Owner::default().with_name("Ada"))
+        .with_vet(Owner::default().with_name("Bo"))
         .with_tags(vec!["good".to_owned(), "dog".to_owned()])
         .with_photo("UmV4")
         .with_chip(12);
