@@ -401,7 +401,7 @@ crate::de::string_enum! {
 /// The operand; needed by `add` and `replace`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum JsonPatchOperationValue {
@@ -417,10 +417,41 @@ pub enum JsonPatchOperationValue {
     Object(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>),
 }
 
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::de::first_fit(
+            &value,
+            "JsonPatchOperationValue",
+            &[
+                |value| crate::de::fit(value, Self::Boolean),
+                |value| crate::de::fit(value, Self::Integer),
+                |value| crate::de::fit(value, Self::String),
+                |value| crate::de::fit(value, Self::Array),
+                |value| crate::de::fit(value, Self::Object),
+            ],
+        )
+    }
+}
+
+impl crate::de::Zero for JsonPatchOperationValue {
+    fn zero() -> ::std::option::Option<Self> {
+        crate::de::zero_of(Self::Boolean)
+            .or_else(|| crate::de::zero_of(Self::Integer))
+            .or_else(|| crate::de::zero_of(Self::String))
+            .or_else(|| crate::de::zero_of(Self::Array))
+            .or_else(|| crate::de::zero_of(Self::Object))
+    }
+}
+
 /// The `JsonPatchOperationValueArrayItem` schema.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum JsonPatchOperationValueArrayItem {
@@ -430,6 +461,33 @@ pub enum JsonPatchOperationValueArrayItem {
     String(::std::string::String),
     /// The value as `Object`.
     Object(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>),
+}
+
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationValueArrayItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::de::first_fit(
+            &value,
+            "JsonPatchOperationValueArrayItem",
+            &[
+                |value| crate::de::fit(value, Self::Integer),
+                |value| crate::de::fit(value, Self::String),
+                |value| crate::de::fit(value, Self::Object),
+            ],
+        )
+    }
+}
+
+impl crate::de::Zero for JsonPatchOperationValueArrayItem {
+    fn zero() -> ::std::option::Option<Self> {
+        crate::de::zero_of(Self::Integer)
+            .or_else(|| crate::de::zero_of(Self::String))
+            .or_else(|| crate::de::zero_of(Self::Object))
+    }
 }
 
 crate::de::string_enum! {

@@ -102,7 +102,8 @@ pub struct CheckedIn {
 /// from fixtures whose hand-written tests check the wire format against a
 /// mock: the kitchen sink (every construct the generator supports) and every
 /// kind of security scheme with a server URL's variables, every paging style,
-/// and what Swagger 2.0 and OpenAPI 3.1 documents put on the wire.
+/// what Swagger 2.0 and OpenAPI 3.1 documents put on the wire, and decoding
+/// with and without error correction.
 pub const CHECKED_IN: &[CheckedIn] = &[
     CheckedIn { spec: "spec/openapi.yaml", out: "generated-client", crate_name: CRATE_NAME },
     CheckedIn {
@@ -129,6 +130,11 @@ pub const CHECKED_IN: &[CheckedIn] = &[
         spec: "generator/tests/fixtures/openapi_3_1/openapi.yaml",
         out: "generator/tests/openapi31-client",
         crate_name: "openapi31-client",
+    },
+    CheckedIn {
+        spec: "generator/tests/fixtures/decoding/openapi.yaml",
+        out: "generator/tests/decoding-client",
+        crate_name: "decoding-client",
     },
 ];
 

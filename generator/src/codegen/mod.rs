@@ -267,9 +267,10 @@ fn lib_rs(api: &Api, standalone: bool) -> TokenStream {
     // The runtime's modules generated code names as `crate::request` and
     // so on, imported only where used: an unused import is a warning.
     let mut facade = Vec::new();
-    // Structs and string enums are written through `de`'s macros, and typed
-    // error bodies decode through it (aliases and unions need neither).
-    let macros = api.types.values().any(|def| matches!(def.kind, TypeKind::Struct { .. } | TypeKind::Enum { .. }));
+    // Structs and string enums are written through `de`'s macros, unions
+    // decode and take their zero value through it, and typed error bodies
+    // decode through it (aliases need none of it).
+    let macros = api.types.values().any(|def| !matches!(def.kind, TypeKind::Alias { .. }));
     let typed_errors = api.operations.iter().flat_map(|operation| &operation.errors).any(|error| error.ty.is_some());
     if macros || typed_errors {
         facade.push(quote!(de));

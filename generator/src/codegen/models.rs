@@ -1,6 +1,6 @@
 //! Models: one Rust type per named IR type.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::doc;
@@ -244,6 +244,7 @@ fn tagged_union(
         }
     });
     let tag_doc = doc(&format!("The `{property}` property says which variant a value is."));
+    let zero = zero_impl(&name, gate, quote!(::std::option::Option::Some(Self::Unknown(::serde_json::Value::Null))));
     quote! {
         #gate
         #docs
@@ -269,6 +270,21 @@ fn tagged_union(
                 }
             }
         }
+
+        #zero
+    }
+}
+
+/// `impl Zero`: the value a required field of this type takes when a
+/// response leaves it out (see the runtime's `de`).
+fn zero_impl(name: &Ident, gate: &TokenStream, zero: TokenStream) -> TokenStream {
+    quote! {
+        #gate
+        impl crate::de::Zero for #name {
+            fn zero() -> ::std::option::Option<Self> {
+                #zero
+            }
+        }
     }
 }
 
@@ -283,16 +299,43 @@ fn union(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[Union
         let variant_docs = doc(&format!("The value as `{}`.", variant.rust_name));
         quote!(#variant_docs #variant_name(#ty),)
     });
+    // Each variant's constructor reads and zeroes it (`Box<T>` for a boxed one).
+    let constructors: Vec<TokenStream> = variants
+        .iter()
+        .map(|variant| {
+            let variant_name = ident(&variant.rust_name);
+            quote!(Self::#variant_name)
+        })
+        .collect();
+    let fits = constructors.iter().map(|constructor| quote!(|value| crate::de::fit(value, #constructor)));
+    let zero = match constructors.split_first() {
+        Some((first, rest)) => quote! {
+            crate::de::zero_of(#first) #( .or_else(|| crate::de::zero_of(#rest)) )*
+        },
+        None => quote!(::std::option::Option::None),
+    };
+    let zero = zero_impl(&name, gate, zero);
+    let union_name = def.name.as_str();
     quote! {
         #gate
         #docs
         ///
         /// Decoding tries the variants in order and takes the first that fits.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
             #( #members )*
         }
+
+        #gate
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                crate::de::first_fit(&value, #union_name, &[ #( #fits ),* ])
+            }
+        }
+
+        #zero
     }
 }

@@ -77,7 +77,7 @@ fn widened_integers(value: &Value) -> Vec<(String, f64)> {
             Value::Number(number) if number.is_f64() => {
                 let float = number.as_f64().unwrap_or_default();
                 if float.fract() == 0.0
-                    && (float >= 1.844_674_407_370_955_2e19 || float <= -9.223_372_036_854_775_808e18)
+                    && (float >= u64::MAX as f64 || float <= i64::MIN as f64)
                 {
                     found.push((pointer.clone(), float));
                 }

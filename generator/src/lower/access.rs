@@ -29,6 +29,7 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "max_response_bytes",
     "retry_policy",
     "session",
+    "strict_decoding",
     "timeout",
     "token",
     "token_refresh_margin",

@@ -334,7 +334,8 @@ impl Handle {
             BodyError::TooLarge => Error::ResponseTooLarge { operation, limit },
             BodyError::Transport(source) => transport(source),
         })?;
-        Ok(RawResponse { operation_id: operation, status, headers, body })
+        let strict = self.settings().strict_decoding;
+        Ok(RawResponse { operation_id: operation, status, headers, body, strict })
     }
 }
 

@@ -13,8 +13,22 @@
 //! It encodes them too, through one generic function over a list of the
 //! fields as `erased_serde` trait objects, rather than a derive's method
 //! calls per field: the same output, for far less code to compile.
+//!
+//! # Error correction
+//!
+//! A response is decoded strictly first, at full speed. Only a body that
+//! fails is decoded again *correcting* ([`correcting`]), as Smithy's "client
+//! error correction" has clients do: the server, not the client, is the
+//! authority on what it sends. Then a required property that is missing,
+//! or `null` where the schema does not allow it, takes its type's
+//! [`Zero`] and decoding goes on; each correction is recorded with the path
+//! of property names it was found at. A value of the wrong type is still
+//! an error. Decoding outside that pass (`serde_json::from_str` on a model,
+//! request bodies) is strict.
 
 use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A property name, borrowed from the input when it has no escapes.
@@ -88,17 +102,37 @@ macro_rules! serde_object {
             const EXPECTING: &'static str = concat!("a `", stringify!($model), "` object");
 
             fn from_map<__A: $crate::__private::serde::de::MapAccess<'de>>(mut map: __A) -> ::std::result::Result<Self, __A::Error> {
-                $( let mut $field = ::std::option::Option::None; )*
+                $( let mut $field = $crate::serde_object!(@slot $kind); )*
                 // One call with every field's slot, not a `match` arm a field:
                 // arms in a loop were most of what the compiler spent on models.
                 $crate::__private::de::fill(&mut map, &mut [
                     $( ($wire, &mut $field as &mut dyn $crate::__private::de::Slot<'de, __A>), )*
                 ])?;
                 ::std::result::Result::Ok($model {
-                    $( $field: $crate::serde_object!(@finish $kind $field $wire), )*
+                    $( $field: $crate::serde_object!(@finish $kind $field $model $wire), )*
                 })
             }
         }
+
+        impl $crate::__private::de::Zero for $model {
+            fn zero() -> ::std::option::Option<Self> {
+                ::std::option::Option::Some($model {
+                    $( $field: $crate::serde_object!(@zero $kind), )*
+                })
+            }
+        }
+    };
+    (@slot required) => {
+        $crate::__private::de::Required::default()
+    };
+    (@slot $kind:ident) => {
+        ::std::option::Option::None
+    };
+    (@zero required) => {
+        $crate::__private::de::Zero::zero()?
+    };
+    (@zero $kind:ident) => {
+        ::std::option::Option::None
     };
     (@encode optional $value:expr) => {
         $crate::__private::de::present(&$value)
@@ -106,11 +140,11 @@ macro_rules! serde_object {
     (@encode $kind:ident $value:expr) => {
         $crate::__private::de::always(&$value)
     };
-    (@finish required $field:ident $wire:literal) => {
-        $crate::__private::de::required($field, $wire)?
+    (@finish required $field:ident $model:ident $wire:literal) => {
+        $crate::__private::de::required($field, stringify!($model), $wire)?
     };
     // An absent optional or nullable field is `None`, like an explicit `null`.
-    (@finish $kind:ident $field:ident $wire:literal) => {
+    (@finish $kind:ident $field:ident $model:ident $wire:literal) => {
         $field.flatten()
     };
 }
@@ -147,26 +181,60 @@ impl<'de, T: FromMap<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
 
 /// A field's slot while its object is decoded.
 pub trait Slot<'de, A: serde::de::MapAccess<'de>> {
-    /// Decodes the value of the field's property (the last one wins).
-    fn fill(&mut self, map: &mut A) -> Result<(), A::Error>;
+    /// Decodes the value of the field's property (the last one wins);
+    /// `correcting` in the second pass (see the module docs).
+    fn fill(&mut self, map: &mut A, correcting: bool) -> Result<(), A::Error>;
 }
 
 impl<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>> Slot<'de, A> for Option<T> {
-    fn fill(&mut self, map: &mut A) -> Result<(), A::Error> {
+    fn fill(&mut self, map: &mut A, _correcting: bool) -> Result<(), A::Error> {
         *self = Some(map.next_value()?);
         Ok(())
     }
 }
 
+/// The slot of a required field: its value, and whether it was `null`.
+pub struct Required<T> {
+    value: Option<T>,
+    null: bool,
+}
+
+impl<T> Default for Required<T> {
+    fn default() -> Self {
+        Self { value: None, null: false }
+    }
+}
+
+impl<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>> Slot<'de, A> for Required<T> {
+    fn fill(&mut self, map: &mut A, correcting: bool) -> Result<(), A::Error> {
+        if correcting {
+            // `null` is read as absent here, and corrected when the object ends.
+            self.value = map.next_value::<Option<T>>()?;
+            self.null = self.value.is_none();
+        } else {
+            self.value = Some(map.next_value()?);
+        }
+        Ok(())
+    }
+}
+
 /// Decodes an object's properties into their fields' slots, by wire name;
-/// properties the model does not have are skipped.
+/// properties the model does not have are skipped. While correcting, the
+/// path of property names is kept, to say where a correction was made.
 pub fn fill<'de, A: serde::de::MapAccess<'de>>(
     map: &mut A,
     slots: &mut [(&'static str, &mut dyn Slot<'de, A>)],
 ) -> Result<(), A::Error> {
+    let correcting = CORRECTING.get();
     while let Some(key) = map.next_key::<Key<'de>>()? {
         match slots.iter_mut().find(|(wire, _)| *wire == key.as_str()) {
-            Some((_, slot)) => slot.fill(map)?,
+            Some((wire, slot)) if correcting => {
+                STATE.with_borrow_mut(|state| state.path.push(wire));
+                let filled = slot.fill(map, true);
+                STATE.with_borrow_mut(|state| state.path.pop());
+                filled?;
+            }
+            Some((_, slot)) => slot.fill(map, false)?,
             None => skip_value(map)?,
         }
     }
@@ -178,9 +246,204 @@ fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::E
     map.next_value::<serde::de::IgnoredAny>().map(drop)
 }
 
-/// A required property's value, or the error that it is missing.
-pub fn required<T, E: serde::de::Error>(value: Option<T>, wire: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(wire))
+/// A required property's value; when it is missing (or `null` while
+/// correcting), its zero value in the correcting pass, else the error.
+pub fn required<T: Zero, E: serde::de::Error>(
+    slot: Required<T>,
+    model: &'static str,
+    wire: &'static str,
+) -> Result<T, E> {
+    if let Some(value) = slot.value {
+        return Ok(value);
+    }
+    if slot.null {
+        if let Some(value) = T::null() {
+            // `null` is a value of this type (any JSON value): nothing to correct.
+            return Ok(value);
+        }
+    }
+    if CORRECTING.get() {
+        if let Some(zero) = T::zero() {
+            STATE.with_borrow_mut(|state| state.record(model, wire, slot.null));
+            return Ok(zero);
+        }
+    }
+    Err(if slot.null {
+        E::custom(format_args!("null for the required field `{wire}`"))
+    } else {
+        E::missing_field(wire)
+    })
+}
+
+/// What a required field missing from a response, or `null` in it, is
+/// decoded as while correcting: the empty string, 0, `false`, an empty
+/// list or map, `null` for any JSON value, a model with its required fields
+/// zero and the others absent, an enum's `Unknown("")`, a union's first
+/// variant that has one. `None` when there is none: a type that contains
+/// itself through required fields has no finite zero.
+pub trait Zero: Sized {
+    /// The zero value, if the type has one.
+    fn zero() -> Option<Self>;
+
+    /// What `null` decodes as, for the types that hold it.
+    fn null() -> Option<Self> {
+        None
+    }
+}
+
+macro_rules! zero_is {
+    ($($ty:ty => $zero:expr),* $(,)?) => {
+        $(impl Zero for $ty {
+            fn zero() -> Option<Self> {
+                Some($zero)
+            }
+        })*
+    };
+}
+
+zero_is!(String => String::new(), bool => false, i32 => 0, i64 => 0, f64 => 0.0);
+
+impl<T> Zero for Vec<T> {
+    fn zero() -> Option<Self> {
+        Some(Vec::new())
+    }
+}
+
+impl<K: Ord, V> Zero for BTreeMap<K, V> {
+    fn zero() -> Option<Self> {
+        Some(BTreeMap::new())
+    }
+}
+
+impl<T> Zero for Option<T> {
+    fn zero() -> Option<Self> {
+        Some(None)
+    }
+
+    fn null() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl Zero for serde_json::Value {
+    fn zero() -> Option<Self> {
+        Some(serde_json::Value::Null)
+    }
+
+    fn null() -> Option<Self> {
+        Some(serde_json::Value::Null)
+    }
+}
+
+/// Boxes hold the fields through which a model contains itself: the zero
+/// of a type met again while its own zero is being made is `None`, which
+/// ends the recursion.
+impl<T: Zero + 'static> Zero for Box<T> {
+    fn zero() -> Option<Self> {
+        let id = std::any::TypeId::of::<T>();
+        if ZEROING.with_borrow(|open| open.contains(&id)) {
+            return None;
+        }
+        ZEROING.with_borrow_mut(|open| open.push(id));
+        let zero = T::zero();
+        ZEROING.with_borrow_mut(|open| open.pop());
+        zero.map(Box::new)
+    }
+}
+
+thread_local! {
+    /// Whether this thread is in a correcting pass.
+    static CORRECTING: Cell<bool> = const { Cell::new(false) };
+    /// The correcting pass's path and corrections.
+    static STATE: RefCell<Corrections> = const { RefCell::new(Corrections { path: Vec::new(), found: Vec::new() }) };
+    /// The boxed types whose zero is being made.
+    static ZEROING: RefCell<Vec<std::any::TypeId>> = const { RefCell::new(Vec::new()) };
+}
+
+struct Corrections {
+    path: Vec<&'static str>,
+    found: Vec<Correction>,
+}
+
+impl Corrections {
+    fn record(&mut self, model: &'static str, field: &'static str, null: bool) {
+        let mut path = self.path.join(".");
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(field);
+        match self.found.iter_mut().find(|c| c.path == path && c.model == model && c.null == null) {
+            Some(correction) => correction.count += 1,
+            None => self.found.push(Correction { path, model, field, null, count: 1 }),
+        }
+    }
+}
+
+/// Required fields of one model at one path that a correcting pass filled
+/// with their zero value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The property names from the body's root to the field, joined by `.`
+    /// (list positions left out: one correction covers every item).
+    pub path: String,
+    /// The model the field belongs to.
+    pub model: &'static str,
+    /// The field's property name.
+    pub field: &'static str,
+    /// Whether the property was `null` rather than missing.
+    pub null: bool,
+    /// In how many objects.
+    pub count: usize,
+}
+
+/// Runs `decode` as a correcting pass on this thread: what it returns, and
+/// the corrections made, one per field, path and kind.
+pub fn correcting<T>(decode: impl FnOnce() -> T) -> (T, Vec<Correction>) {
+    let outer = CORRECTING.replace(true);
+    let saved =
+        STATE.with_borrow_mut(|state| std::mem::replace(state, Corrections { path: Vec::new(), found: Vec::new() }));
+    let decoded = decode();
+    let state = STATE.with_borrow_mut(|state| std::mem::replace(state, saved));
+    CORRECTING.set(outer);
+    (decoded, state.found)
+}
+
+/// A union's variant read from `value`, if it fits.
+pub fn fit<'a, T: serde::Deserialize<'a>, U>(value: &'a serde_json::Value, variant: fn(T) -> U) -> Option<U> {
+    T::deserialize(value).ok().map(variant)
+}
+
+/// A union's variant holding its zero value, if it has one.
+pub fn zero_of<T: Zero, U>(variant: fn(T) -> U) -> Option<U> {
+    T::zero().map(variant)
+}
+
+/// Decodes an untagged union: the first variant that fits the value as
+/// sent; in a correcting pass, when none does, the first that fits with
+/// corrections (tried strictly first, or every union would be its first
+/// variant with zero-valued fields).
+pub fn first_fit<T, E: serde::de::Error>(
+    value: &serde_json::Value,
+    union: &'static str,
+    variants: &[fn(&serde_json::Value) -> Option<T>],
+) -> Result<T, E> {
+    let correcting = CORRECTING.replace(false);
+    let strict = variants.iter().find_map(|variant| variant(value));
+    CORRECTING.set(correcting);
+    if let Some(found) = strict {
+        return Ok(found);
+    }
+    if correcting {
+        for variant in variants {
+            let mark = STATE.with_borrow(|state| state.found.clone());
+            if let Some(found) = variant(value) {
+                return Ok(found);
+            }
+            // A variant that did not fit made no corrections.
+            STATE.with_borrow_mut(|state| state.found = mark);
+        }
+    }
+    Err(E::custom(format_args!("data did not match any variant of untagged enum {union}")))
 }
 
 #[allow(unused_imports, reason = "used only by specs with object models")]
@@ -285,6 +548,13 @@ macro_rules! string_enum {
         impl ::std::cmp::Eq for $name {}
 
         $(#[cfg($($gate)*)])*
+        impl $crate::__private::de::Zero for $name {
+            fn zero() -> ::std::option::Option<Self> {
+                ::std::option::Option::Some(Self::Unknown(::std::string::String::new()))
+            }
+        }
+
+        $(#[cfg($($gate)*)])*
         impl ::std::hash::Hash for $name {
             fn hash<__H: ::std::hash::Hasher>(&self, state: &mut __H) {
                 self.as_str().hash(state);
@@ -377,5 +647,38 @@ mod tests {
         assert_eq!(decoded.script_name, "b", "a repeated property keeps its last value");
         let missing = serde_json::from_value::<Model>(json!({ "owner": "o" })).unwrap_err();
         assert!(missing.to_string().contains("missing field `scriptName`"), "{missing}");
+    }
+
+    /// A model whose required field contains the model itself.
+    #[derive(Debug, PartialEq)]
+    struct Node {
+        name: String,
+        parent: Box<Node>,
+    }
+
+    crate::serde_object!(Node { required name: "name", required parent: "parent" });
+
+    #[test]
+    fn a_correcting_pass_fills_missing_and_null_required_fields_and_lists_them_once_per_path() {
+        let text = r#"[{"owner":"o"},{"scriptName":null},{"scriptName":"c"}]"#;
+        let (decoded, corrections) = super::correcting(|| serde_json::from_str::<Vec<Model>>(text));
+        let names: Vec<String> = decoded.unwrap().into_iter().map(|model| model.script_name).collect();
+        assert_eq!(names, ["", "", "c"]);
+        let found: Vec<(&str, bool, usize)> = corrections.iter().map(|c| (c.path.as_str(), c.null, c.count)).collect();
+        assert_eq!(found, [("scriptName", false, 1), ("scriptName", true, 1)]);
+        // Outside the pass, decoding is strict again and nothing is left over.
+        assert!(serde_json::from_str::<Model>(r#"{"owner":"o"}"#).is_err());
+        let (_, corrections) = super::correcting(|| serde_json::from_str::<Model>(r#"{"scriptName":"a"}"#));
+        assert!(corrections.is_empty());
+    }
+
+    #[test]
+    fn a_type_that_contains_itself_through_required_fields_has_no_zero() {
+        use super::Zero;
+        assert_eq!(Node::zero(), None);
+        assert_eq!(<Box<Node>>::zero(), None);
+        let (decoded, _) = super::correcting(|| serde_json::from_str::<Node>(r#"{"name":"leaf"}"#));
+        assert!(decoded.unwrap_err().to_string().starts_with("missing field `parent`"));
+        assert_eq!(Model::zero(), Some(Model { script_name: String::new(), owner: None, r#type: None }));
     }
 }

@@ -68,6 +68,8 @@ pub struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// Decoded without error correction.
+    pub(crate) strict: bool,
 }
 
 impl RawResponse {
@@ -99,7 +101,8 @@ impl RawResponse {
         decode: impl FnOnce(SuccessBody) -> Result<T, Error>,
     ) -> Result<Response<T>, Error> {
         let raw = self.success(errors)?;
-        let body = SuccessBody { operation_id: raw.operation_id, status: raw.status, body: raw.body };
+        let body =
+            SuccessBody { operation_id: raw.operation_id, status: raw.status, body: raw.body, strict: raw.strict };
         Ok(Response { status: raw.status, headers: raw.headers, body: decode(body)? })
     }
 
@@ -119,6 +122,7 @@ pub struct SuccessBody {
     operation_id: &'static str,
     status: StatusCode,
     body: Bytes,
+    strict: bool,
 }
 
 impl SuccessBody {
@@ -127,13 +131,51 @@ impl SuccessBody {
         self.status.as_u16()
     }
 
-    /// The body as JSON of type `T`.
+    /// The body as JSON of type `T`, with error correction unless the
+    /// session decodes strictly.
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         // Decode at full speed; only a body that fails is decoded again,
-        // tracking the path, to say where it failed.
+        // correcting, then tracking the path to say where it failed.
         if let Ok(body) = serde_json::from_slice(&self.body) {
             return Ok(body);
         }
+        if self.strict {
+            return self.located_error();
+        }
+        let (corrected, corrections) = crate::de::correcting(|| serde_json::from_slice(&self.body));
+        match corrected {
+            Ok(body) => {
+                self.warn(&corrections);
+                Ok(body)
+            }
+            // The error to show is one correction cannot fix.
+            Err(_) => crate::de::correcting(|| self.located_error()).0,
+        }
+    }
+
+    /// One warning for each field corrected, however many objects it was in.
+    fn warn(&self, corrections: &[crate::de::Correction]) {
+        for correction in corrections {
+            let what = if correction.null { "null" } else { "missing" };
+            tracing::warn!(
+                operation = self.operation_id,
+                path = correction.path.as_str(),
+                model = correction.model,
+                field = correction.field,
+                count = correction.count,
+                "{}: required field `{}` of `{}` {what} at `{}` in {} object{}: decoded as its zero value",
+                self.operation_id,
+                correction.field,
+                correction.model,
+                correction.path,
+                correction.count,
+                if correction.count == 1 { "" } else { "s" },
+            );
+        }
+    }
+
+    /// The body decoded again, tracking the path: the error and where it is.
+    fn located_error<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let (path, message) = match serde_path_to_error::deserialize(&mut deserializer) {
             // `serde_path_to_error` reads one document and stops: what follows

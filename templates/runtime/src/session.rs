@@ -50,6 +50,8 @@ pub(crate) struct SessionInner {
     pub(crate) pause: Pause,
     pub(crate) max_response_bytes: u64,
     pub(crate) allow_http: bool,
+    /// Responses are decoded without error correction.
+    pub(crate) strict_decoding: bool,
     #[cfg_attr(not(feature = "sailpoint"), allow(dead_code, reason = "read by SailPoint's crates only"))]
     pub(crate) experimental: bool,
     /// Where the settings were looked for, for error messages.
@@ -164,6 +166,7 @@ pub struct SessionBuilder {
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     allow_http: bool,
+    strict_decoding: bool,
     retry: Option<RetryPolicy>,
     refresh_margin: Option<Duration>,
     max_response_bytes: Option<u64>,
@@ -298,6 +301,15 @@ impl SessionBuilder {
     /// `https://` is accepted, so credentials never travel unencrypted.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
+        self
+    }
+
+    /// Decodes responses strictly (default: off): a required field missing
+    /// from a response, or `null` where its schema does not allow it, is
+    /// then [`Error::Decode`] rather than its zero value with a warning.
+    /// For tests, and for callers who want to catch a server's drift.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
         self
     }
 
@@ -453,6 +465,7 @@ impl SessionBuilder {
             pause: Pause::default(),
             max_response_bytes,
             allow_http: self.allow_http,
+            strict_decoding: self.strict_decoding,
             experimental: self.experimental,
             looked_at: places.join("; "),
         };

@@ -383,7 +383,7 @@ impl Search {
 /// The `SearchDocument` schema.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SearchDocument {
@@ -391,6 +391,31 @@ pub enum SearchDocument {
     IdentityDocument(::std::boxed::Box<crate::models::IdentityDocument>),
     /// The value as `RoleDocument`.
     RoleDocument(::std::boxed::Box<crate::models::RoleDocument>),
+}
+
+impl<'de> ::serde::Deserialize<'de> for SearchDocument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::de::first_fit(
+            &value,
+            "SearchDocument",
+            &[
+                |value| crate::de::fit(value, Self::IdentityDocument),
+                |value| crate::de::fit(value, Self::RoleDocument),
+            ],
+        )
+    }
+}
+
+impl crate::de::Zero for SearchDocument {
+    fn zero() -> ::std::option::Option<Self> {
+        crate::de::zero_of(Self::IdentityDocument)
+            .or_else(|| crate::de::zero_of(Self::RoleDocument))
+    }
 }
 
 crate::de::string_enum! {

@@ -286,6 +286,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Decodes responses strictly (default: off). By default a required
+    /// field missing from a response, or `null` where the spec does not
+    /// allow it, takes its zero value (`""`, 0, `false`, empty, a model's
+    /// own zero) with a `tracing` warning, so one item that breaks the
+    /// spec does not sink a page; strict, it is an
+    /// [`Error::Decode`](crate::Error::Decode).
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.session = self.session.strict_decoding(strict);
+        self
+    }
+
     /// Fills what is not set yet from the environment variables [`ENV`]
     /// names or, when none of them is set, from the first of its
     /// configuration files that exists (SailPoint's APIs read
