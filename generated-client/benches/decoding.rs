@@ -1,6 +1,6 @@
 //! Decoding alone, no network: a page of 250 connectors (every field
-//! optional) and 1,000 JSON Patch operations (two required fields each),
-//! bodies that need no correction. Run with
+//! optional) and 1,000 JSON Patch operations (two required fields and a
+//! union each, then without the union), bodies that need no correction. Run with
 //! `cargo bench -p sailpoint-connectors --bench decoding`; compare runs of two
 //! commits side by side to see what a change to the models' decoding costs.
 
@@ -32,6 +32,11 @@ fn patch_operations(count: usize) -> Vec<u8> {
     serde_json::to_vec(&items).expect("encode")
 }
 
+fn patch_operations_without_values(count: usize) -> Vec<u8> {
+    let items: Vec<_> = (0..count).map(|index| json!({"op": "remove", "path": format!("/items/{index}")})).collect();
+    serde_json::to_vec(&items).expect("encode")
+}
+
 fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     let page = connectors(250);
@@ -43,6 +48,12 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(patch.len() as u64));
     group.bench_function("1000 patch operations", |b| {
         b.iter(|| serde_json::from_slice::<Vec<JsonPatchOperation>>(&patch).expect("decode"))
+    });
+    // Their required fields alone, without the `value` union.
+    let bare = patch_operations_without_values(1000);
+    group.throughput(Throughput::Bytes(bare.len() as u64));
+    group.bench_function("1000 patch operations without a value", |b| {
+        b.iter(|| serde_json::from_slice::<Vec<JsonPatchOperation>>(&bare).expect("decode"))
     });
     group.finish();
 }

@@ -76,9 +76,7 @@ fn widened_integers(value: &Value) -> Vec<(String, f64)> {
         match value {
             Value::Number(number) if number.is_f64() => {
                 let float = number.as_f64().unwrap_or_default();
-                if float.fract() == 0.0
-                    && (float >= u64::MAX as f64 || float <= i64::MIN as f64)
-                {
+                if float.fract() == 0.0 && (float >= u64::MAX as f64 || float <= i64::MIN as f64) {
                     found.push((pointer.clone(), float));
                 }
             }

@@ -102,7 +102,7 @@ macro_rules! serde_object {
             const EXPECTING: &'static str = concat!("a `", stringify!($model), "` object");
 
             fn from_map<__A: $crate::__private::serde::de::MapAccess<'de>>(mut map: __A) -> ::std::result::Result<Self, __A::Error> {
-                $( let mut $field = $crate::serde_object!(@slot $kind); )*
+                $( let mut $field = ::std::option::Option::None; )*
                 // One call with every field's slot, not a `match` arm a field:
                 // arms in a loop were most of what the compiler spent on models.
                 $crate::__private::de::fill(&mut map, &mut [
@@ -121,12 +121,6 @@ macro_rules! serde_object {
                 })
             }
         }
-    };
-    (@slot required) => {
-        $crate::__private::de::Required::default()
-    };
-    (@slot $kind:ident) => {
-        ::std::option::Option::None
     };
     (@zero required) => {
         $crate::__private::de::Zero::zero()?
@@ -181,40 +175,24 @@ impl<'de, T: FromMap<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
 
 /// A field's slot while its object is decoded.
 pub trait Slot<'de, A: serde::de::MapAccess<'de>> {
-    /// Decodes the value of the field's property (the last one wins);
-    /// `correcting` in the second pass (see the module docs).
-    fn fill(&mut self, map: &mut A, correcting: bool) -> Result<(), A::Error>;
+    /// Decodes the value of the field's property (the last one wins).
+    fn fill(&mut self, map: &mut A) -> Result<(), A::Error>;
+
+    /// [`fill`](Self::fill) in a correcting pass (see the module docs),
+    /// where `null` leaves the slot empty; whether it did. A method of its
+    /// own, so that the strict one stays as small as it was.
+    fn fill_correcting(&mut self, map: &mut A) -> Result<bool, A::Error>;
 }
 
 impl<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>> Slot<'de, A> for Option<T> {
-    fn fill(&mut self, map: &mut A, _correcting: bool) -> Result<(), A::Error> {
+    fn fill(&mut self, map: &mut A) -> Result<(), A::Error> {
         *self = Some(map.next_value()?);
         Ok(())
     }
-}
 
-/// The slot of a required field: its value, and whether it was `null`.
-pub struct Required<T> {
-    value: Option<T>,
-    null: bool,
-}
-
-impl<T> Default for Required<T> {
-    fn default() -> Self {
-        Self { value: None, null: false }
-    }
-}
-
-impl<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>> Slot<'de, A> for Required<T> {
-    fn fill(&mut self, map: &mut A, correcting: bool) -> Result<(), A::Error> {
-        if correcting {
-            // `null` is read as absent here, and corrected when the object ends.
-            self.value = map.next_value::<Option<T>>()?;
-            self.null = self.value.is_none();
-        } else {
-            self.value = Some(map.next_value()?);
-        }
-        Ok(())
+    fn fill_correcting(&mut self, map: &mut A) -> Result<bool, A::Error> {
+        *self = map.next_value::<Option<T>>()?;
+        Ok(self.is_none())
     }
 }
 
@@ -228,17 +206,32 @@ pub fn fill<'de, A: serde::de::MapAccess<'de>>(
     let correcting = CORRECTING.get();
     while let Some(key) = map.next_key::<Key<'de>>()? {
         match slots.iter_mut().find(|(wire, _)| *wire == key.as_str()) {
-            Some((wire, slot)) if correcting => {
-                STATE.with_borrow_mut(|state| state.path.push(wire));
-                let filled = slot.fill(map, true);
-                STATE.with_borrow_mut(|state| state.path.pop());
-                filled?;
-            }
-            Some((_, slot)) => slot.fill(map, false)?,
+            Some((wire, slot)) if correcting => fill_correcting(map, wire, &mut **slot)?,
+            Some((_, slot)) => slot.fill(map)?,
             None => skip_value(map)?,
         }
     }
     Ok(())
+}
+
+/// One property's value in a correcting pass, with the path kept.
+#[inline(never)]
+fn fill_correcting<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+    wire: &'static str,
+    slot: &mut dyn Slot<'de, A>,
+) -> Result<(), A::Error> {
+    STATE.with_borrow_mut(|state| state.path.push(wire));
+    let filled = slot.fill_correcting(map);
+    STATE.with_borrow_mut(|state| {
+        state.path.pop();
+        // Remembered for `absent`, which tells `null` from missing.
+        if let Ok(true) = filled {
+            let at = state.at(wire);
+            state.nulls.push(at);
+        }
+    });
+    filled.map(drop)
 }
 
 /// Skips the value of a property the model does not have.
@@ -248,31 +241,45 @@ fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::E
 
 /// A required property's value; when it is missing (or `null` while
 /// correcting), its zero value in the correcting pass, else the error.
+#[inline]
 pub fn required<T: Zero, E: serde::de::Error>(
-    slot: Required<T>,
+    value: Option<T>,
     model: &'static str,
     wire: &'static str,
 ) -> Result<T, E> {
-    if let Some(value) = slot.value {
-        return Ok(value);
+    match value {
+        Some(value) => Ok(value),
+        None => absent(model, wire),
     }
-    if slot.null {
+}
+
+/// A required property that is missing, or `null` in a correcting pass:
+/// see [`required`].
+#[cold]
+#[inline(never)]
+fn absent<T: Zero, E: serde::de::Error>(model: &'static str, wire: &'static str) -> Result<T, E> {
+    if !CORRECTING.get() {
+        return Err(E::missing_field(wire));
+    }
+    let null = STATE.with_borrow_mut(|state| {
+        let at = state.at(wire);
+        let found = state.nulls.iter().rposition(|null| *null == at);
+        found.map(|index| state.nulls.swap_remove(index)).is_some()
+    });
+    if null {
         if let Some(value) = T::null() {
             // `null` is a value of this type (any JSON value): nothing to correct.
             return Ok(value);
         }
     }
-    if CORRECTING.get() {
-        if let Some(zero) = T::zero() {
-            STATE.with_borrow_mut(|state| state.record(model, wire, slot.null));
-            return Ok(zero);
+    match T::zero() {
+        Some(zero) => {
+            STATE.with_borrow_mut(|state| state.record(model, wire, null));
+            Ok(zero)
         }
+        None if null => Err(E::custom(format_args!("null for the required field `{wire}`"))),
+        None => Err(E::missing_field(wire)),
     }
-    Err(if slot.null {
-        E::custom(format_args!("null for the required field `{wire}`"))
-    } else {
-        E::missing_field(wire)
-    })
 }
 
 /// What a required field missing from a response, or `null` in it, is
@@ -355,23 +362,36 @@ thread_local! {
     /// Whether this thread is in a correcting pass.
     static CORRECTING: Cell<bool> = const { Cell::new(false) };
     /// The correcting pass's path and corrections.
-    static STATE: RefCell<Corrections> = const { RefCell::new(Corrections { path: Vec::new(), found: Vec::new() }) };
+    static STATE: RefCell<Corrections> = const { RefCell::new(Corrections::new()) };
     /// The boxed types whose zero is being made.
     static ZEROING: RefCell<Vec<std::any::TypeId>> = const { RefCell::new(Vec::new()) };
 }
 
 struct Corrections {
+    /// The property names from the body's root to the object being decoded.
     path: Vec<&'static str>,
+    /// Where a property was `null`, until its object ends.
+    nulls: Vec<String>,
     found: Vec<Correction>,
 }
 
 impl Corrections {
-    fn record(&mut self, model: &'static str, field: &'static str, null: bool) {
+    const fn new() -> Self {
+        Self { path: Vec::new(), nulls: Vec::new(), found: Vec::new() }
+    }
+
+    /// The path of `field` in the object being decoded.
+    fn at(&self, field: &str) -> String {
         let mut path = self.path.join(".");
         if !path.is_empty() {
             path.push('.');
         }
         path.push_str(field);
+        path
+    }
+
+    fn record(&mut self, model: &'static str, field: &'static str, null: bool) {
+        let path = self.at(field);
         match self.found.iter_mut().find(|c| c.path == path && c.model == model && c.null == null) {
             Some(correction) => correction.count += 1,
             None => self.found.push(Correction { path, model, field, null, count: 1 }),
@@ -400,8 +420,7 @@ pub struct Correction {
 /// the corrections made, one per field, path and kind.
 pub fn correcting<T>(decode: impl FnOnce() -> T) -> (T, Vec<Correction>) {
     let outer = CORRECTING.replace(true);
-    let saved =
-        STATE.with_borrow_mut(|state| std::mem::replace(state, Corrections { path: Vec::new(), found: Vec::new() }));
+    let saved = STATE.with_borrow_mut(|state| std::mem::replace(state, Corrections::new()));
     let decoded = decode();
     let state = STATE.with_borrow_mut(|state| std::mem::replace(state, saved));
     CORRECTING.set(outer);
@@ -409,6 +428,7 @@ pub fn correcting<T>(decode: impl FnOnce() -> T) -> (T, Vec<Correction>) {
 }
 
 /// A union's variant read from `value`, if it fits.
+#[inline]
 pub fn fit<'a, T: serde::Deserialize<'a>, U>(value: &'a serde_json::Value, variant: fn(T) -> U) -> Option<U> {
     T::deserialize(value).ok().map(variant)
 }
@@ -427,23 +447,30 @@ pub fn first_fit<T, E: serde::de::Error>(
     union: &'static str,
     variants: &[fn(&serde_json::Value) -> Option<T>],
 ) -> Result<T, E> {
-    let correcting = CORRECTING.replace(false);
+    // Strictly first: outside a correcting pass that is all there is.
+    if !CORRECTING.get() {
+        return variants.iter().find_map(|variant| variant(value)).ok_or_else(|| no_fit(union));
+    }
+    CORRECTING.set(false);
     let strict = variants.iter().find_map(|variant| variant(value));
-    CORRECTING.set(correcting);
+    CORRECTING.set(true);
     if let Some(found) = strict {
         return Ok(found);
     }
-    if correcting {
-        for variant in variants {
-            let mark = STATE.with_borrow(|state| state.found.clone());
-            if let Some(found) = variant(value) {
-                return Ok(found);
-            }
-            // A variant that did not fit made no corrections.
-            STATE.with_borrow_mut(|state| state.found = mark);
+    for variant in variants {
+        let mark = STATE.with_borrow(|state| state.found.clone());
+        if let Some(found) = variant(value) {
+            return Ok(found);
         }
+        // A variant that did not fit made no corrections.
+        STATE.with_borrow_mut(|state| state.found = mark);
     }
-    Err(E::custom(format_args!("data did not match any variant of untagged enum {union}")))
+    Err(no_fit(union))
+}
+
+/// The error of an untagged union no variant fits, worded as serde's.
+fn no_fit<E: serde::de::Error>(union: &str) -> E {
+    E::custom(format_args!("data did not match any variant of untagged enum {union}"))
 }
 
 #[allow(unused_imports, reason = "used only by specs with object models")]
