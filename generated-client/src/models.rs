@@ -428,11 +428,31 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationValue {
             &value,
             "JsonPatchOperationValue",
             &[
-                |value| crate::de::fit(value, Self::Boolean),
-                |value| crate::de::fit(value, Self::Integer),
-                |value| crate::de::fit(value, Self::String),
-                |value| crate::de::fit(value, Self::Array),
-                |value| crate::de::fit(value, Self::Object),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_boolean,
+                    Self::Boolean,
+                ),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_number,
+                    Self::Integer,
+                ),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_string,
+                    Self::String,
+                ),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_array,
+                    Self::Array,
+                ),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_object,
+                    Self::Object,
+                ),
             ],
         )
     }
@@ -474,9 +494,21 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationValueArrayItem {
             &value,
             "JsonPatchOperationValueArrayItem",
             &[
-                |value| crate::de::fit(value, Self::Integer),
-                |value| crate::de::fit(value, Self::String),
-                |value| crate::de::fit(value, Self::Object),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_number,
+                    Self::Integer,
+                ),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_string,
+                    Self::String,
+                ),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_object,
+                    Self::Object,
+                ),
             ],
         )
     }

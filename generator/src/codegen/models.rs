@@ -25,7 +25,7 @@ pub(super) fn model(api: &Api, def: &TypeDef) -> TokenStream {
         let cfg = feature_cfg(&def.features);
         quote!(#[cfg(#cfg)])
     };
-    definition(def, &gate)
+    definition(api, def, &gate)
 }
 
 /// The cfg under which a type exists: any feature whose operations use it,
@@ -43,12 +43,12 @@ pub(super) fn feature_cfg(features: &std::collections::BTreeSet<String>) -> Toke
 }
 
 /// Every item of a type, each behind `gate` (a `#[cfg]`, or nothing).
-fn definition(def: &TypeDef, gate: &TokenStream) -> TokenStream {
+fn definition(api: &Api, def: &TypeDef, gate: &TokenStream) -> TokenStream {
     let docs = doc(def.doc.as_deref().unwrap_or(&format!("The `{}` schema.", def.name)));
     match &def.kind {
         TypeKind::Struct { fields } => structure(def, gate, docs, fields),
         TypeKind::Enum { variants } => string_enum(def, gate, docs, variants),
-        TypeKind::Union { variants, discriminator: None } => union(def, gate, docs, variants),
+        TypeKind::Union { variants, discriminator: None } => union(api, def, gate, docs, variants),
         TypeKind::Union { variants, discriminator: Some(discriminator) } => {
             tagged_union(def, gate, docs, variants, discriminator)
         }
@@ -275,6 +275,26 @@ fn tagged_union(
     }
 }
 
+/// The test of a JSON value's kind a variant of type `ty` can only be read
+/// from: a value of another kind is passed over without trying to decode it.
+fn json_kind(api: &Api, ty: &Type) -> TokenStream {
+    let kind = match ty {
+        Type::String => "is_string",
+        Type::I32 | Type::I64 | Type::F64 => "is_number",
+        Type::Bool => "is_boolean",
+        Type::Array(_) => "is_array",
+        Type::Map(_) => "is_object",
+        Type::Named(name) => match api.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Struct { .. }) => "is_object",
+            Some(TypeKind::Enum { .. }) => "is_string",
+            _ => return quote!(crate::de::any_kind),
+        },
+        Type::Any | Type::Nullable(_) => return quote!(crate::de::any_kind),
+    };
+    let kind = quote::format_ident!("{kind}");
+    quote!(::serde_json::Value::#kind)
+}
+
 /// `impl Zero`: the value a required field of this type takes when a
 /// response leaves it out (see the runtime's `de`).
 fn zero_impl(name: &Ident, gate: &TokenStream, zero: TokenStream) -> TokenStream {
@@ -288,7 +308,7 @@ fn zero_impl(name: &Ident, gate: &TokenStream, zero: TokenStream) -> TokenStream
     }
 }
 
-fn union(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[UnionVariant]) -> TokenStream {
+fn union(api: &Api, def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[UnionVariant]) -> TokenStream {
     let name = ident(&def.name);
     let members = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
@@ -307,7 +327,10 @@ fn union(def: &TypeDef, gate: &TokenStream, docs: TokenStream, variants: &[Union
             quote!(Self::#variant_name)
         })
         .collect();
-    let fits = constructors.iter().map(|constructor| quote!(|value| crate::de::fit(value, #constructor)));
+    let fits = variants.iter().zip(&constructors).map(|(variant, constructor)| {
+        let kind = json_kind(api, &variant.ty);
+        quote!(|value| crate::de::fit(value, #kind, #constructor))
+    });
     let zero = match constructors.split_first() {
         Some((first, rest)) => quote! {
             crate::de::zero_of(#first) #( .or_else(|| crate::de::zero_of(#rest)) )*

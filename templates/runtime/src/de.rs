@@ -203,10 +203,11 @@ pub fn fill<'de, A: serde::de::MapAccess<'de>>(
     map: &mut A,
     slots: &mut [(&'static str, &mut dyn Slot<'de, A>)],
 ) -> Result<(), A::Error> {
-    let correcting = CORRECTING.get();
+    if CORRECTING.get() {
+        return fill_correcting(map, slots);
+    }
     while let Some(key) = map.next_key::<Key<'de>>()? {
         match slots.iter_mut().find(|(wire, _)| *wire == key.as_str()) {
-            Some((wire, slot)) if correcting => fill_correcting(map, wire, &mut **slot)?,
             Some((_, slot)) => slot.fill(map)?,
             None => skip_value(map)?,
         }
@@ -214,24 +215,30 @@ pub fn fill<'de, A: serde::de::MapAccess<'de>>(
     Ok(())
 }
 
-/// One property's value in a correcting pass, with the path kept.
+/// [`fill`] in a correcting pass: each property's path kept, and where a
+/// property was `null` remembered for [`absent`], which tells it from missing.
 #[inline(never)]
 fn fill_correcting<'de, A: serde::de::MapAccess<'de>>(
     map: &mut A,
-    wire: &'static str,
-    slot: &mut dyn Slot<'de, A>,
+    slots: &mut [(&'static str, &mut dyn Slot<'de, A>)],
 ) -> Result<(), A::Error> {
-    STATE.with_borrow_mut(|state| state.path.push(wire));
-    let filled = slot.fill_correcting(map);
-    STATE.with_borrow_mut(|state| {
-        state.path.pop();
-        // Remembered for `absent`, which tells `null` from missing.
-        if let Ok(true) = filled {
-            let at = state.at(wire);
-            state.nulls.push(at);
-        }
-    });
-    filled.map(drop)
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        let Some((wire, slot)) = slots.iter_mut().find(|(wire, _)| *wire == key.as_str()) else {
+            skip_value(map)?;
+            continue;
+        };
+        STATE.with_borrow_mut(|state| state.path.push(wire));
+        let filled = slot.fill_correcting(map);
+        STATE.with_borrow_mut(|state| {
+            state.path.pop();
+            if let Ok(true) = filled {
+                let at = state.at(wire);
+                state.nulls.push(at);
+            }
+        });
+        filled?;
+    }
+    Ok(())
 }
 
 /// Skips the value of a property the model does not have.
@@ -427,10 +434,23 @@ pub fn correcting<T>(decode: impl FnOnce() -> T) -> (T, Vec<Correction>) {
     (decoded, state.found)
 }
 
-/// A union's variant read from `value`, if it fits.
+/// A union's variant read from `value`, if it is of the JSON kind the
+/// variant is read from (`is_kind`) and fits.
 #[inline]
-pub fn fit<'a, T: serde::Deserialize<'a>, U>(value: &'a serde_json::Value, variant: fn(T) -> U) -> Option<U> {
+pub fn fit<'a, T: serde::Deserialize<'a>, U>(
+    value: &'a serde_json::Value,
+    is_kind: fn(&serde_json::Value) -> bool,
+    variant: fn(T) -> U,
+) -> Option<U> {
+    if !is_kind(value) {
+        return None;
+    }
     T::deserialize(value).ok().map(variant)
+}
+
+/// The kind test of a variant that may be read from any JSON value.
+pub fn any_kind(_: &serde_json::Value) -> bool {
+    true
 }
 
 /// A union's variant holding its zero value, if it has one.

@@ -87,8 +87,8 @@ pub mod __private {
     /// Model encoding and decoding, through `serde_object!` and `string_enum!`.
     pub mod de {
         pub use crate::de::{
-            always, fill, first_fit, fit, json, object, present, required, serialize_fields, zero_of, FromMap, Slot,
-            Zero,
+            always, any_kind, fill, first_fit, fit, json, object, present, required, serialize_fields, zero_of,
+            FromMap, Slot, Zero,
         };
         pub use crate::{serde_object, string_enum};
     }

@@ -127,8 +127,12 @@ impl<'de> ::serde::Deserialize<'de> for Holder {
             &value,
             "Holder",
             &[
-                |value| crate::de::fit(value, Self::Owner),
-                |value| crate::de::fit(value, Self::Team),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_object,
+                    Self::Owner,
+                ),
+                |value| crate::de::fit(value, ::serde_json::Value::is_object, Self::Team),
             ],
         )
     }

@@ -404,8 +404,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
             &value,
             "SearchDocument",
             &[
-                |value| crate::de::fit(value, Self::IdentityDocument),
-                |value| crate::de::fit(value, Self::RoleDocument),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_object,
+                    Self::IdentityDocument,
+                ),
+                |value| crate::de::fit(
+                    value,
+                    ::serde_json::Value::is_object,
+                    Self::RoleDocument,
+                ),
             ],
         )
     }
