@@ -760,11 +760,6 @@ pub enum Type {
 }
 
 impl Type {
-    /// Whether the Rust type is `Copy` (a number or a boolean): passed by value.
-    pub fn is_copy(&self) -> bool {
-        matches!(self, Type::I32 | Type::I64 | Type::F64 | Type::Bool)
-    }
-
     /// Whether the value is a model held in place (not behind a `Vec` or map),
     /// whose size depends on what the spec puts in it.
     pub fn is_model(&self) -> bool {

@@ -1026,10 +1026,10 @@ fn add_param(param: &Param) -> TokenStream {
         return quote!(let request = request.query_each(#wire, #items););
     }
     let value = match (param.encoding, param.required) {
-        (Encoding::Json, true) => quote!(crate::request::json_text(Self::OPERATION_ID, &self.#field)?),
-        (Encoding::Simple, true) => quote!(crate::request::simple_text(Self::OPERATION_ID, &self.#field)?),
-        // A number or boolean by value: clippy flags a needless borrow.
-        (_, true) if param.ty.is_copy() => quote!(self.#field),
+        // The runtime takes a reference, whatever the type: a `Copy` one
+        // (even behind an alias) is no needless borrow then.
+        (Encoding::Json, true) => quote!(&crate::request::json_text(Self::OPERATION_ID, &self.#field)?),
+        (Encoding::Simple, true) => quote!(&crate::request::simple_text(Self::OPERATION_ID, &self.#field)?),
         (_, true) => quote!(&self.#field),
         (Encoding::Json, false) => quote! {
             self.#field.as_ref().map(|value| crate::request::json_text(Self::OPERATION_ID, value)).transpose()?

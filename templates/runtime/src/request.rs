@@ -163,7 +163,7 @@ impl Request {
     }
 
     /// Adds a query parameter; a value appears in the URL as its `Display` text.
-    pub fn query(mut self, name: &'static str, value: impl ToString) -> Self {
+    pub fn query(mut self, name: &'static str, value: &(impl ToString + ?Sized)) -> Self {
         self.query.push((name.into(), value.to_string()));
         self
     }
@@ -171,14 +171,14 @@ impl Request {
     /// Adds an optional query parameter when it is set.
     pub fn query_opt(self, name: &'static str, value: Option<impl ToString>) -> Self {
         match value {
-            Some(value) => self.query(name, value),
+            Some(value) => self.query(name, &value),
             None => self,
         }
     }
 
     /// Adds a query parameter once per item (an exploded `form` array); none for no items.
     pub fn query_each<T: ToString>(self, name: &'static str, values: impl IntoIterator<Item = T>) -> Self {
-        values.into_iter().fold(self, |request, value| request.query(name, value))
+        values.into_iter().fold(self, |request, value| request.query(name, &value))
     }
 
     /// Adds an optional query parameter whose value is an array or object, when it is set.
@@ -197,7 +197,7 @@ impl Request {
     /// Adds an optional header when it is set.
     pub fn header_opt(self, name: &'static str, value: Option<impl ToString>) -> Result<Self, Error> {
         match value {
-            Some(value) => self.header(name, value),
+            Some(value) => self.header(name, &value),
             None => Ok(self),
         }
     }
@@ -205,7 +205,7 @@ impl Request {
     /// Adds an optional cookie when it is set.
     pub fn cookie_opt(self, name: &'static str, value: Option<impl ToString>) -> Result<Self, Error> {
         match value {
-            Some(value) => self.cookie(name, value),
+            Some(value) => self.cookie(name, &value),
             None => Ok(self),
         }
     }
@@ -225,7 +225,7 @@ impl Request {
     }
 
     /// Adds a cookie parameter; a value that could end the cookie or the header is refused.
-    pub fn cookie(mut self, name: &'static str, value: impl ToString) -> Result<Self, Error> {
+    pub fn cookie(mut self, name: &'static str, value: &(impl ToString + ?Sized)) -> Result<Self, Error> {
         let value = value.to_string();
         // RFC 6265's cookie-octet: no controls, whitespace, `"`, `,`, `;` or `\`.
         if value.chars().any(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | ',' | ';' | '\\')) {
@@ -244,7 +244,7 @@ impl Request {
     }
 
     /// Adds a header parameter; values that could split the header are refused.
-    pub fn header(mut self, name: &'static str, value: impl ToString) -> Result<Self, Error> {
+    pub fn header(mut self, name: &'static str, value: &(impl ToString + ?Sized)) -> Result<Self, Error> {
         let value = value.to_string();
         let invalid = |message: String| Error::InvalidRequest { operation: self.operation_id, message };
         let header_value = HeaderValue::from_str(&value)

@@ -65,7 +65,7 @@ impl ListPets {
                 path,
             )
             .accept("application/json");
-        let request = request.query("limit", self.limit);
+        let request = request.query("limit", &self.limit);
         let request = request
             .query_styled_opt(
                 "tags",
