@@ -33,8 +33,10 @@ fn markdown_lines(text: &str) -> Vec<String> {
     let mut in_block = false;
     let mut in_fence = false;
     let mut previous_blank = true;
-    // Tabs anywhere, as clippy's `tabs_in_doc_comments` asks: four spaces each.
-    let text = text.replace('\t', "    ");
+    // Tabs anywhere, as clippy's `tabs_in_doc_comments` asks: four spaces
+    // each; a carriage return alone (which rustc refuses in a doc comment)
+    // ends a line, as one before a line feed already does.
+    let text = text.replace('\t', "    ").replace("\r\n", "\n").replace('\r', "\n");
     for raw in text.trim().lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {

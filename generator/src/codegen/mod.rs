@@ -322,6 +322,21 @@ fn lib_rs(api: &Api, standalone: bool) -> TokenStream {
 }
 
 /// An identifier; `r#type` becomes a raw identifier.
+/// Names clippy's `disallowed_names` rejects as placeholders by default.
+const PLACEHOLDER_NAMES: &[&str] = &["foo", "baz", "quux"];
+
+/// The argument that sets a field or parameter named `name`: the name
+/// itself, unless clippy takes it for a placeholder (a spec's `foo`), then
+/// `foo_value`.
+pub(crate) fn binding(name: &str) -> Ident {
+    let plain = name.trim_start_matches("r#");
+    if PLACEHOLDER_NAMES.contains(&plain) {
+        quote::format_ident!("{plain}_value")
+    } else {
+        ident(name)
+    }
+}
+
 pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),

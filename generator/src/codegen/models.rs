@@ -4,7 +4,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::doc;
-use super::{ident, rust_type};
+use super::{binding, ident, rust_type};
 use crate::ir::{Api, Discriminator, EnumVariant, Field, Type, TypeDef, TypeKind, UnionVariant};
 
 /// Required fields past which `new` takes more arguments than clippy allows by default.
@@ -130,16 +130,18 @@ fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<To
     let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
     let new = (!required.is_empty()).then(|| {
         let args = required.iter().map(|field| {
-            let field_name = ident(&field.rust_name);
+            let arg = binding(&field.rust_name);
             let ty = field_type(field);
-            quote!(#field_name: #ty)
+            quote!(#arg: #ty)
         });
         let inits = fields.iter().map(|field| {
-            let field_name = ident(&field.rust_name);
+            let (field_name, arg) = (ident(&field.rust_name), binding(&field.rust_name));
             if field.is_optional() {
                 quote!(#field_name: ::std::option::Option::None)
-            } else {
+            } else if field_name == arg {
                 quote!(#field_name)
+            } else {
+                quote!(#field_name: #arg)
             }
         });
         let docs = doc(&format!("A `{}` with the required fields set and the others empty.", def.name));
@@ -156,13 +158,13 @@ fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<To
     // For the optional fields (`new` takes the others), and generic, so a
     // setter is compiled only in the crates that call it.
     let setters = fields.iter().filter(|field| field.is_optional()).map(|field| {
-        let (field_name, setter) = (ident(&field.rust_name), ident(&field.setter()));
+        let (field_name, setter, arg) = (ident(&field.rust_name), ident(&field.setter()), binding(&field.rust_name));
         let inner = match &field.ty {
             Type::Nullable(inner) => inner.as_ref(),
             other => other,
         };
         let ty = rust_type(inner);
-        let mut value = quote!(#field_name.into());
+        let mut value = quote!(#arg.into());
         if field.boxed {
             value = quote!(::std::boxed::Box::new(#value));
         }
@@ -170,7 +172,7 @@ fn constructor(def: &TypeDef, gate: &TokenStream, fields: &[Field]) -> Option<To
         let docs = doc(&format!("Sets `{}`.", field.rust_name.trim_start_matches("r#")));
         quote! {
             #docs
-            pub fn #setter(mut self, #field_name: impl ::std::convert::Into<#ty>) -> Self {
+            pub fn #setter(mut self, #arg: impl ::std::convert::Into<#ty>) -> Self {
                 self.#field_name = #value;
                 self
             }
@@ -229,20 +231,27 @@ fn tagged_union(
         let variant_docs = doc(&format!("`{property}` is {}.", tags.join(" or ")));
         quote!(#variant_docs #variant_name(#ty),)
     });
-    let arms = variants.iter().map(|variant| {
+    // A tag value listed twice decodes as the first variant it names: an
+    // arm repeating it would be unreachable.
+    let mut seen = std::collections::BTreeSet::new();
+    let arms = variants.iter().filter_map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let values: Vec<&str> = discriminator
             .mapping
             .iter()
-            .filter(|(_, target)| *target == variant.rust_name)
+            .filter(|(value, target)| *target == variant.rust_name && seen.insert(value.as_str()))
             .map(|(value, _)| value.as_str())
             .collect();
-        quote! {
+        if values.is_empty() {
+            return None;
+        }
+        Some(quote! {
             ::std::option::Option::Some(#( #values )|*) => {
                 ::serde_json::from_value(value).map(Self::#variant_name).map_err(::serde::de::Error::custom)
             }
-        }
+        })
     });
+    let arms: Vec<TokenStream> = arms.collect();
     let tag_doc = doc(&format!("The `{property}` property says which variant a value is."));
     let zero = zero_impl(&name, gate, quote!(::std::option::Option::Some(Self::Unknown(::serde_json::Value::Null))));
     quote! {

@@ -4,7 +4,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc, doc_paragraphs};
-use super::{ident, rust_type, short_type};
+use super::{binding, ident, rust_type, short_type};
 use crate::ir::{
     Api, Encoding, ErrorResponse, FieldStep, ItemsAt, MultipartPart, NextAt, Operation, PageParam, PageStyle,
     Pagination, Param, ParamLocation, PartKind, RequestBody, ResponseContent, Segment, SharedErrors, StatusMatch,
@@ -103,6 +103,8 @@ pub(super) fn operation(operation: &Operation) -> TokenStream {
 /// A value the caller passes: a path parameter, a required parameter or body.
 struct Input {
     field: proc_macro2::Ident,
+    /// The argument that sets it (the field's name unless clippy takes it for a placeholder).
+    binding: proc_macro2::Ident,
     /// The stored type.
     ty: TokenStream,
     /// The argument type of the method and setter (`impl Into<String>` for strings).
@@ -126,7 +128,8 @@ fn inputs(operation: &Operation) -> Vec<Input> {
         let text = description.as_deref().unwrap_or("The request body.");
         let docs = doc_paragraphs([Some(text), Some(note)]);
         let clear_setter = (!required).then(|| ident(crate::ir::BODY_CLEAR_SETTER));
-        Input { field: ident(crate::ir::BODY_FIELD), ty, arg, convert, required, clear_setter, docs }
+        let field = ident(crate::ir::BODY_FIELD);
+        Input { binding: field.clone(), field, ty, arg, convert, required, clear_setter, docs }
     };
     match &operation.body {
         Some(RequestBody::Json { ty, required, description, content_type }) => {
@@ -175,10 +178,10 @@ pub(crate) fn signature(operation: &Operation) -> String {
 }
 
 fn param_input(param: &Param) -> Input {
-    let field = ident(&param.field_name);
+    let (field, binding) = (ident(&param.field_name), binding(&param.field_name));
     let (arg, convert) = match &param.ty {
-        Type::String => (quote!(impl Into<String>), quote!(#field.into())),
-        ty => (short_type(ty), quote!(#field)),
+        Type::String => (quote!(impl Into<String>), quote!(#binding.into())),
+        ty => (short_type(ty), quote!(#binding)),
     };
     let place = match param.location {
         ParamLocation::Path => "path",
@@ -202,19 +205,19 @@ fn param_input(param: &Param) -> Input {
     let notes = notes.join(" ");
     let docs = doc_paragraphs([param.description.as_deref(), Some(notes.as_str())]);
     let clear_setter = param.clear_setter.as_deref().map(ident);
-    Input { field, ty: short_type(&param.ty), arg, convert, required: param.required, clear_setter, docs }
+    Input { field, binding, ty: short_type(&param.ty), arg, convert, required: param.required, clear_setter, docs }
 }
 
 fn part_input(part: &MultipartPart) -> Input {
-    let field = ident(&part.field_name);
+    let (field, binding) = (ident(&part.field_name), binding(&part.field_name));
     let (ty, arg, convert) = match part.kind {
-        PartKind::File => (quote!(crate::FilePart), quote!(crate::FilePart), quote!(#field)),
-        PartKind::Text => (quote!(String), quote!(impl Into<String>), quote!(#field.into())),
+        PartKind::File => (quote!(crate::FilePart), quote!(crate::FilePart), quote!(#binding)),
+        PartKind::Text => (quote!(String), quote!(impl Into<String>), quote!(#binding.into())),
     };
     let note = format!("Sent as the `{}` part of the multipart form.", part.wire_name);
     let docs = doc_paragraphs([part.description.as_deref(), Some(note.as_str())]);
     let clear_setter = part.clear_setter.as_deref().map(ident);
-    Input { field, ty, arg, convert, required: part.required, clear_setter, docs }
+    Input { field, binding, ty, arg, convert, required: part.required, clear_setter, docs }
 }
 
 /// Arguments (`self` included) past which clippy's `too_many_arguments` fires by default.
@@ -225,8 +228,8 @@ fn client_method(operation: &Operation, inputs: &[Input]) -> TokenStream {
     let builder = ident(&operation.builder_name);
     let required: Vec<&Input> = inputs.iter().filter(|input| input.required).collect();
     let args = required.iter().map(|input| {
-        let (field, arg) = (&input.field, &input.arg);
-        quote!(#field: #arg)
+        let (binding, arg) = (&input.binding, &input.arg);
+        quote!(#binding: #arg)
     });
     let inits = inputs.iter().map(|input| {
         let field = &input.field;
@@ -388,13 +391,13 @@ fn std_trait_name_allow(name: &str) -> Option<TokenStream> {
 }
 
 fn setters(input: &Input) -> TokenStream {
-    let Input { field, ty, arg, convert, docs, .. } = input;
+    let Input { field, binding, ty, arg, convert, docs, .. } = input;
     let allow = std_trait_name_allow(&field.to_string());
     if input.required {
         return quote! {
             #docs
             #allow
-            pub fn #field(mut self, #field: #arg) -> Self {
+            pub fn #field(mut self, #binding: #arg) -> Self {
                 self.#field = #convert;
                 self
             }
@@ -405,14 +408,14 @@ fn setters(input: &Input) -> TokenStream {
     quote! {
         #docs
         #allow
-        pub fn #field(mut self, #field: #arg) -> Self {
+        pub fn #field(mut self, #binding: #arg) -> Self {
             self.#field = Some(#convert);
             self
         }
 
         #set_docs
-        pub fn #set(mut self, #field: Option<#ty>) -> Self {
-            self.#field = #field;
+        pub fn #set(mut self, #binding: Option<#ty>) -> Self {
+            self.#field = #binding;
             self
         }
     }
