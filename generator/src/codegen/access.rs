@@ -20,10 +20,16 @@ pub(super) fn module(api: &Api) -> TokenStream {
     let env = env_names(api);
     let client = client(api);
     let builder = builder(api);
-    let token_methods = token_methods(api);
-    let basic = basic_method(api);
-    let api_keys = api_key_methods(api);
-    let variables = variable_methods(api);
+    let spec_methods = [token_methods(api), basic_method(api), api_key_methods(api), variable_methods(api)];
+    // The builder methods the spec's schemes and server variables call for,
+    // in an impl block of their own; an API with neither gets none.
+    let spec_methods = (!spec_methods.iter().all(TokenStream::is_empty)).then(|| {
+        quote! {
+            impl ClientBuilder {
+                #(#spec_methods)*
+            }
+        }
+    });
     quote! {
         //! Where the API is and how to authenticate, as its spec declares, and the client.
 
@@ -48,13 +54,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         #env
         #client
         #builder
-
-        impl ClientBuilder {
-            #token_methods
-            #basic
-            #api_keys
-            #variables
-        }
+        #spec_methods
     }
 }
 

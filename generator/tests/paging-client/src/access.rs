@@ -252,5 +252,3 @@ impl ClientBuilder {
         Client::with_session(&self.session.build()?)
     }
 }
-
-impl ClientBuilder {}
