@@ -170,8 +170,23 @@ impl<'de, T: FromMap<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        if CORRECTING.get() {
+            return from_map_correcting(map);
+        }
         T::from_map(map)
     }
+}
+
+/// [`FromMap::from_map`] in a correcting pass. The `null` properties its
+/// fill remembered were for its own required fields to tell `null` from
+/// missing; they end with the object, or those of optional fields would
+/// pile up over a page and make every lookup slower.
+#[inline(never)]
+fn from_map_correcting<'de, T: FromMap<'de>, A: serde::de::MapAccess<'de>>(map: A) -> Result<T, A::Error> {
+    let outer = STATE.with_borrow(|state| state.nulls.len());
+    let decoded = T::from_map(map);
+    STATE.with_borrow_mut(|state| state.nulls.truncate(outer));
+    decoded
 }
 
 /// A field's slot while its object is decoded.
@@ -400,9 +415,17 @@ impl Corrections {
 
     fn record(&mut self, model: &'static str, field: &'static str, null: bool) {
         let path = self.at(field);
-        match self.found.iter_mut().find(|c| c.path == path && c.model == model && c.null == null) {
-            Some(correction) => correction.count += 1,
-            None => self.found.push(Correction { path, model, field, null, count: 1 }),
+        self.add(Correction { path, model, field, null, count: 1 });
+    }
+
+    /// Adds `correction` to the one of the same field, path and kind, if any.
+    fn add(&mut self, correction: Correction) {
+        let same = |found: &&mut Correction| {
+            found.path == correction.path && found.model == correction.model && found.null == correction.null
+        };
+        match self.found.iter_mut().find(same) {
+            Some(found) => found.count += correction.count,
+            None => self.found.push(correction),
         }
     }
 }
@@ -479,12 +502,19 @@ pub fn first_fit<T, E: serde::de::Error>(
         return Ok(found);
     }
     for variant in variants {
-        let mark = STATE.with_borrow(|state| state.found.clone());
-        if let Some(found) = variant(value) {
-            return Ok(found);
+        // Each variant's corrections are kept apart, to drop with it if it
+        // does not fit.
+        let outer = STATE.with_borrow_mut(|state| std::mem::take(&mut state.found));
+        let fitted = variant(value);
+        STATE.with_borrow_mut(|state| {
+            let tried = std::mem::replace(&mut state.found, outer);
+            if fitted.is_some() {
+                tried.into_iter().for_each(|correction| state.add(correction));
+            }
+        });
+        if let Some(fitted) = fitted {
+            return Ok(fitted);
         }
-        // A variant that did not fit made no corrections.
-        STATE.with_borrow_mut(|state| state.found = mark);
     }
     Err(no_fit(union))
 }
@@ -718,6 +748,21 @@ mod tests {
         assert!(serde_json::from_str::<Model>(r#"{"owner":"o"}"#).is_err());
         let (_, corrections) = super::correcting(|| serde_json::from_str::<Model>(r#"{"scriptName":"a"}"#));
         assert!(corrections.is_empty());
+    }
+
+    #[test]
+    fn a_correcting_pass_forgets_the_nulls_of_an_object_when_it_ends() {
+        // Optional `type` is null in every item: remembered while its object
+        // is decoded, then dropped, so a page does not pile them up.
+        let text = r#"[{"type":null},{"type":null,"scriptName":null},{"owner":null,"type":null}]"#;
+        let ((decoded, left), corrections) = super::correcting(|| {
+            let decoded = serde_json::from_str::<Vec<Model>>(text);
+            (decoded, super::STATE.with_borrow(|state| state.nulls.len()))
+        });
+        assert_eq!(decoded.unwrap().len(), 3);
+        assert_eq!(left, 0);
+        let found: Vec<(&str, bool, usize)> = corrections.iter().map(|c| (c.path.as_str(), c.null, c.count)).collect();
+        assert_eq!(found, [("scriptName", false, 2), ("scriptName", true, 1)]);
     }
 
     #[test]
