@@ -14,7 +14,7 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, Once};
+use std::sync::Once;
 use std::time::Duration;
 
 use common::*;
@@ -1305,27 +1305,6 @@ const SECOND_TOKEN: &str = "TOKEN-def-456";
 const STATIC_TOKEN: &str = "TOKEN-static-789";
 const ENV_TOKEN: &str = "TOKEN-env-000";
 const SECRETS: &[&str] = &[CLIENT_SECRET, FIRST_TOKEN, SECOND_TOKEN, STATIC_TOKEN, ENV_TOKEN];
-
-/// Log output kept in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 thread_local! {
     /// Where the logs of this thread go while [`capture`] runs on it.

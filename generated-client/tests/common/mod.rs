@@ -6,6 +6,8 @@
 
 use sailpoint_connectors::{ApiError, Client, Error, ErrorResponseDto};
 use serde_json::{json, Value};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 use wiremock::{MockServer, Request};
 
 /// The bearer token every test client sends.
@@ -380,4 +382,26 @@ pub fn write_chunk(stream: &mut std::net::TcpStream, data: &[u8]) -> std::io::Re
     stream.write_all(data)?;
     stream.write_all(b"\r\n")?;
     stream.flush()
+}
+
+/// Log output kept in memory, for a `tracing` subscriber to write to.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// What was written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
