@@ -136,6 +136,10 @@ impl<'a> Bundler<'a> {
                 }
                 let mut out = Map::new();
                 for (key, value) in map {
+                    if key == "definitions" && at.out.is_empty() && context == Context::Document {
+                        self.definitions(value, &at.child(key));
+                        continue;
+                    }
                     let walked = if at.out == "/components/schemas" && at.file == self.root {
                         self.root_component(key, value, &at.child(key))
                     } else if context == Context::Schema && key == "discriminator" {
@@ -157,6 +161,22 @@ impl<'a> Bundler<'a> {
                 Value::Array(walked)
             }
             other => other.clone(),
+        }
+    }
+
+    /// Swagger 2.0's `definitions` are the document's schema components:
+    /// each is hoisted into `components/schemas` under its own name (the
+    /// namer reserved it), used or not, as a 3.0 document's are all kept.
+    fn definitions(&mut self, value: &Value, at: &Cursor) {
+        let Value::Object(definitions) = value else {
+            self.drop_here(at, "`definitions` is not a map: dropped".to_owned());
+            return;
+        };
+        for name in definitions.keys() {
+            let target = (at.file.clone(), push_pointer(&at.pointer, name));
+            if let Err(reason) = self.hoist(&target, at) {
+                self.drop_here(&at.child(name), format!("the definition {reason}: dropped"));
+            }
         }
     }
 

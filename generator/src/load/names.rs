@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::files::{lone_ref, resolve_ref, Target};
 use super::LoadOptions;
+use crate::diagnostics::push_pointer;
 
 /// Decides the `components/schemas` key of every hoisted schema, once: the
 /// root's own component entry for that file, else the pointer's last token,
@@ -24,10 +25,8 @@ impl ComponentNamer {
     /// file name that file's schema.
     pub(super) fn new(root: &str, document: &Value, options: LoadOptions) -> Self {
         let mut namer = Self::default();
-        let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) else {
-            return namer;
-        };
-        for (name, schema) in schemas {
+        let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
+        for (name, schema) in schemas.into_iter().flatten() {
             namer.taken.insert(name.clone());
             if let Some(reference) = lone_ref(schema) {
                 if let Ok(target) = resolve_ref(root, reference, options) {
@@ -36,6 +35,12 @@ impl ComponentNamer {
                     }
                 }
             }
+        }
+        // Swagger 2.0's schema components, `definitions`, keep their own
+        // names (a 3.0 document's own components win a clash).
+        let definitions = document.get("definitions").and_then(Value::as_object);
+        for name in definitions.into_iter().flatten().map(|(name, _)| name) {
+            namer.name(&(root.to_owned(), push_pointer("/definitions", name)));
         }
         namer
     }

@@ -239,9 +239,16 @@ impl<'a> Lowerer<'a> {
                 };
                 let mains: Vec<(usize, &ReferenceOr<Schema>)> =
                     all_of.iter().enumerate().filter(|(_, part)| !is_annotation(part)).collect();
-                if let [(index, only)] = mains.as_slice() {
-                    let only_pointer = push_pointer(&push_pointer(pointer, "allOf"), &index.to_string());
-                    let ty = self.schema_type((*only).into(), naming, &only_pointer);
+                // One real part, or scalars of one JSON type (`[{type: string},
+                // {type: string, minLength: 1}]`): the type of the part that
+                // says most.
+                let telling = match mains.as_slice() {
+                    [(index, _)] => Some(*index),
+                    _ => self.telling_scalar_part(&mains),
+                };
+                if let Some(index) = telling {
+                    let part_pointer = push_pointer(&push_pointer(pointer, "allOf"), &index.to_string());
+                    let ty = self.schema_type((&all_of[index]).into(), naming, &part_pointer);
                     let annotated_nullable = all_of
                         .iter()
                         .any(|part| matches!(part, ReferenceOr::Item(schema) if schema.schema_data.nullable));
@@ -491,6 +498,35 @@ impl<'a> Lowerer<'a> {
         Some(fields)
     }
 
+    /// When every part of an `allOf` is a scalar of one JSON type, or only
+    /// annotates (a description, a bound), the part whose type says most:
+    /// the first reference (a named type), else the first enum, else the
+    /// first scalar. `None` when the parts are of several types, or not
+    /// scalars, or none says its type.
+    fn telling_scalar_part(&self, parts: &[(usize, &ReferenceOr<Schema>)]) -> Option<usize> {
+        let mut json_type = None;
+        let mut telling: Option<(u8, usize)> = None;
+        for &(index, part) in parts {
+            let (schema, rank) = match part {
+                ReferenceOr::Reference { reference } => (self.resolve(reference)?.1, 0),
+                ReferenceOr::Item(schema) => (schema, if is_string_enum(schema) { 1 } else { 2 }),
+            };
+            let Some(part_type) = scalar_type(schema) else {
+                if matches!(part, ReferenceOr::Item(_)) && only_annotates(schema) {
+                    continue;
+                }
+                return None;
+            };
+            if json_type.replace(part_type).is_some_and(|seen| seen != part_type) {
+                return None;
+            }
+            if telling.is_none_or(|(best, _)| rank < best) {
+                telling = Some((rank, index));
+            }
+        }
+        telling.map(|(_, index)| index)
+    }
+
     /// The component a `#/components/schemas/...` reference names.
     pub(crate) fn resolve(&self, reference: &str) -> Option<(&'a str, &'a Schema)> {
         let key = reference.strip_prefix("#/components/schemas/")?;
@@ -535,6 +571,30 @@ fn annotates(schema: &Schema) -> bool {
         SchemaKind::Type(SchemaType::Integer(_) | SchemaType::Number(_) | SchemaType::Boolean(_)) => true,
         _ => false,
     }
+}
+
+/// The JSON type of a scalar schema: `string`, `integer`, `number` or
+/// `boolean`, with or without bounds and enums; `None` for anything else.
+fn scalar_type(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(SchemaType::String(_)) => Some("string"),
+        SchemaKind::Type(SchemaType::Integer(_)) => Some("integer"),
+        SchemaKind::Type(SchemaType::Number(_)) => Some("number"),
+        SchemaKind::Type(SchemaType::Boolean(_)) => Some("boolean"),
+        SchemaKind::Any(any) if annotates(schema) => {
+            any.typ.as_deref().filter(|typ| ["string", "integer", "number", "boolean"].contains(typ))
+        }
+        _ => None,
+    }
+}
+
+/// A schema with no type and no structure: a description, an example, a bound.
+fn only_annotates(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Any(any) if any.typ.is_none()) && annotates(schema)
+}
+
+fn is_string_enum(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(SchemaType::String(string)) if !string.enumeration.is_empty())
 }
 
 /// A type's documentation: its description, else its title; a deprecated

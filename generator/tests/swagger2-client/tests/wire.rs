@@ -3,9 +3,10 @@
 //! local mock server: `basePath` under the base URL, `collectionFormat`,
 //! `in: body` as a JSON body, `in: formData` as a URL-encoded form or, with
 //! a file, a multipart one, `x-nullable`, the `default` response's typed
-//! error, and the OAuth2 `application` flow as client credentials.
+//! error, the OAuth2 `application` flow as client credentials, and
+//! `definitions` as models: one that contains itself, one no operation uses.
 
-use swagger2_client::models::{Pet, Problem, RenamePetRequest};
+use swagger2_client::models::{Adoption, Pet, Problem, RenamePetRequest, Toy};
 use swagger2_client::operations::CreatePetError;
 use swagger2_client::{Client, Error, FilePart, RetryPolicy};
 use wiremock::matchers::{method, path};
@@ -48,6 +49,23 @@ async fn base_path_and_collection_formats_shape_the_url() {
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/v2/pets", "`basePath` follows the base URL");
     assert_eq!(request.url.query(), Some("limit=3&tags=a%7Cb+c"), "`collectionFormat: pipes`");
+}
+
+#[tokio::test]
+async fn definitions_are_models_recursive_and_unused_ones_too() {
+    let (server, client) = setup().await;
+    let body = serde_json::json!([{"name": "Rex", "toys": [{"name": "train", "parts": [{"name": "wheel"}]}]}]);
+    Mock::given(method("GET"))
+        .and(path("/v2/pets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let pets = client.list_pets(1).send().await.unwrap().into_body();
+    let train = Toy::new("train".into()).with_parts(vec![Toy::new("wheel".into())]);
+    assert_eq!(pets, [Pet::new("Rex".into()).with_toys(vec![train])]);
+    // `Adoption` is used by no operation; it is a model all the same.
+    let adoption = Adoption::new(Pet::new("Rex".into())).with_fee(25.0);
+    assert_eq!(serde_json::to_value(&adoption).unwrap(), serde_json::json!({"pet": {"name": "Rex"}, "fee": 25.0}));
 }
 
 #[tokio::test]
