@@ -265,8 +265,10 @@ impl<'a> Bundler<'a> {
 
     /// The local `#/components/schemas/...` reference of a schema target.
     fn schema_reference(&mut self, target: &Target, at: &Cursor) -> Result<String, String> {
-        if target.0 == self.root && target.1.starts_with("/components/schemas/") {
-            // Already a component of the bundled document.
+        let component = target.1.strip_prefix("/components/schemas/").is_some_and(|name| !name.contains('/'));
+        if target.0 == self.root && component {
+            // Already a component of the bundled document. (A schema inside
+            // one, `…/Thing/$defs/Shape`, is hoisted like any other.)
             self.target_node(target, at)?;
             return Ok(format!("#{}", target.1));
         }

@@ -45,6 +45,8 @@ pub struct Pet {
     pub photo: ::std::option::Option<::std::string::String>,
     /// An integer bound past 64 bits, read as the nearest float.
     pub chip: ::std::option::Option<i64>,
+    /// A `$ref` to a schema inside a component (`$defs`), hoisted as a component of its own.
+    pub size: ::std::option::Option<crate::models::Size>,
 }
 
 crate::de::serde_object!(Pet {
@@ -57,6 +59,7 @@ crate::de::serde_object!(Pet {
     optional tags: "tags",
     optional photo: "photo",
     optional chip: "chip",
+    optional size: "size",
 });
 
 impl Pet {
@@ -72,6 +75,7 @@ impl Pet {
             tags: ::std::option::Option::None,
             photo: ::std::option::Option::None,
             chip: ::std::option::Option::None,
+            size: ::std::option::Option::None,
         }
     }
 
@@ -131,6 +135,15 @@ impl Pet {
         self.chip = ::std::option::Option::Some(chip.into());
         self
     }
+
+    /// Sets `size`.
+    pub fn with_size(
+        mut self,
+        size: impl ::std::convert::Into<crate::models::Size>,
+    ) -> Self {
+        self.size = ::std::option::Option::Some(size.into());
+        self
+    }
 }
 
 crate::de::string_enum! {
@@ -138,5 +151,15 @@ crate::de::string_enum! {
     pub enum PetKind {
         /// `pet`
         Pet = "pet",
+    }
+}
+
+crate::de::string_enum! {
+    /// The `Size` schema.
+    pub enum Size {
+        /// `small`
+        Small = "small",
+        /// `large`
+        Large = "large",
     }
 }

@@ -2,10 +2,10 @@
 //! (`generator/tests/fixtures/openapi_3_1/`) reads and sends, against a
 //! local mock server: `null` in a type list (beside a `$ref` too) and in a
 //! `oneOf` branch, a `const` as a one-value enum (another value kept, not
-//! an error), `prefixItems` of one schema as a list, and a body with its
-//! `const` set.
+//! an error), `prefixItems` of one schema as a list, a `$ref` into a
+//! component's `$defs` as that enum, and a body with its `const` set.
 
-use openapi31_client::models::{Owner, Pet, PetKind};
+use openapi31_client::models::{Owner, Pet, PetKind, Size};
 use openapi31_client::{Client, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -34,7 +34,7 @@ async fn nulls_from_type_lists_and_one_of_branches_decode_as_none() {
     assert_eq!(pet, Pet::new(PetKind::Pet, "Rex".into()));
     let pet = get_pet(json!({
         "kind": "pet", "name": "Rex", "nickname": "Rexy", "owner": {"name": "Ada"}, "vet": {"name": "Bo"},
-        "tags": ["good", "dog"], "photo": "UmV4", "chip": 12
+        "tags": ["good", "dog"], "photo": "UmV4", "chip": 12, "size": "large"
     }))
     .await;
     let expected = Pet::new(PetKind::Pet, "Rex".into())
@@ -43,7 +43,8 @@ async fn nulls_from_type_lists_and_one_of_branches_decode_as_none() {
         .with_vet(Owner::default().with_name("Bo"))
         .with_tags(vec!["good".to_owned(), "dog".to_owned()])
         .with_photo("UmV4")
-        .with_chip(12);
+        .with_chip(12)
+        .with_size(Size::Large);
     assert_eq!(pet, expected);
 }
 
