@@ -1,13 +1,10 @@
 //! Decoding alone, no network: a page of 250 connectors (every field
 //! optional) and 1,000 JSON Patch operations (two required fields and a
-//! union each, then without the union), bodies that need no correction;
-//! then pages whose every item misses a required field, decoded by the
-//! correcting pass as a response would be. Run with
+//! union each, then without the union), bodies that need no correction. Run with
 //! `cargo bench -p sailpoint-connectors --bench decoding`; compare runs of two
 //! commits side by side to see what a change to the models' decoding costs.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use openapi_client_runtime::__private::de::correcting;
 use sailpoint_connectors::{JsonPatchOperation, V3ConnectorDto};
 use serde_json::json;
 
@@ -40,13 +37,6 @@ fn patch_operations_without_values(count: usize) -> Vec<u8> {
     serde_json::to_vec(&items).expect("encode")
 }
 
-/// Operations without their required `path`, with the optional `value`
-/// sent as `null`: every item needs a correction.
-fn patch_operations_without_paths(count: usize) -> Vec<u8> {
-    let items: Vec<_> = (0..count).map(|_| json!({"op": "remove", "value": null})).collect();
-    serde_json::to_vec(&items).expect("encode")
-}
-
 fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     let page = connectors(250);
@@ -65,18 +55,6 @@ fn benches(c: &mut Criterion) {
     group.bench_function("1000 patch operations without a value", |b| {
         b.iter(|| serde_json::from_slice::<Vec<JsonPatchOperation>>(&bare).expect("decode"))
     });
-    // The correcting pass, on pages of two sizes: its cost per item should
-    // not grow with the page.
-    for count in [1000, 10_000] {
-        let broken = patch_operations_without_paths(count);
-        group.throughput(Throughput::Bytes(broken.len() as u64));
-        group.bench_function(format!("{count} patch operations corrected"), |b| {
-            b.iter(|| {
-                let (decoded, corrections) = correcting(|| serde_json::from_slice::<Vec<JsonPatchOperation>>(&broken));
-                assert_eq!((decoded.expect("decode").len(), corrections.len()), (count, 1));
-            })
-        });
-    }
     group.finish();
 }
 
