@@ -321,7 +321,6 @@ fn lib_rs(api: &Api, standalone: bool) -> TokenStream {
     }
 }
 
-/// An identifier; `r#type` becomes a raw identifier.
 /// Names clippy's `disallowed_names` rejects as placeholders by default.
 const PLACEHOLDER_NAMES: &[&str] = &["foo", "baz", "quux"];
 
@@ -337,6 +336,7 @@ pub(crate) fn binding(name: &str) -> Ident {
     }
 }
 
+/// An identifier; `r#type` becomes a raw identifier.
 pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),

@@ -101,7 +101,7 @@ macro_rules! serde_object {
         impl<'de> $crate::__private::de::FromMap<'de> for $model {
             const EXPECTING: &'static str = concat!("a `", stringify!($model), "` object");
 
-            #[allow(clippy::disallowed_names, reason = "a local a field, named as the spec names the field")]
+            #[allow(clippy::disallowed_names, reason = "a local per field, named as the spec names the field")]
             fn from_map<__A: $crate::__private::serde::de::MapAccess<'de>>(mut map: __A) -> ::std::result::Result<Self, __A::Error> {
                 $( let mut $field = ::std::option::Option::None; )*
                 // One call with every field's slot, not a `match` arm a field:
